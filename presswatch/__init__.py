@@ -1,0 +1,1 @@
+"""PressWatch: media monitoring for Vietnamese-language media."""

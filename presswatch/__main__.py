@@ -1,0 +1,5 @@
+"""Run PressWatch as `python -m presswatch`."""
+
+from presswatch.cli import main
+
+main()
