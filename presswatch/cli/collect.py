@@ -1,0 +1,7 @@
+"""CLI: crawl, process, status."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
