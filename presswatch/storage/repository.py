@@ -1,0 +1,314 @@
+"""Storage: the writes — sources, crawl runs, documents in and processed results out.
+
+Every write is idempotent: a document is keyed by its canonical URL, a tag by (document, kind,
+label), a flag by its document, so a crash and rerun neither loses nor duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from presswatch.document import Document as Doc
+from presswatch.sources import SourceConfig
+from presswatch.storage import models as m
+from presswatch.storage.models import utcnow
+
+log = logging.getLogger(__name__)
+
+ERROR_MESSAGE_MAX = 2000
+
+
+def sync_sources(session: Session, configs: Iterable[SourceConfig]) -> dict[str, m.Source]:
+    """Create or update the configured sources; keep fetch state; return them by key."""
+    existing = {s.key: s for s in session.scalars(select(m.Source))}
+    for cfg in configs:
+        row = existing.get(cfg.key) or m.Source(key=cfg.key)
+        row.name, row.kind, row.source_kind = cfg.name, cfg.kind, cfg.source_kind
+        row.url, row.enabled, row.poll_minutes = "\n".join(cfg.urls), cfg.enabled, cfg.poll_minutes
+        row.reliability, row.organisation = cfg.reliability, cfg.organisation
+        row.platform = str(cfg.options.get("platform", cfg.kind if cfg.is_social else ""))
+        if row.id is None:
+            session.add(row)
+        existing[cfg.key] = row
+    session.flush()
+    return existing
+
+
+def start_run(session: Session, kind: str, sources: Sequence[str], pid: int) -> m.CrawlRun:
+    """Record the start of a crawl, process or import run."""
+    run = m.CrawlRun(kind=kind, sources=list(sources), pid=pid, status="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(
+    session: Session,
+    run_id: int,
+    *,
+    fetched: int,
+    kept: int,
+    dropped: Counter[str],
+    errors: Counter[str],
+    status: str = "finished",
+) -> None:
+    """Store a run's final counts."""
+    session.execute(
+        update(m.CrawlRun)
+        .where(m.CrawlRun.id == run_id)
+        .values(
+            finished_at=utcnow(),
+            status=status,
+            fetched=fetched,
+            kept=kept,
+            dropped=dict(dropped),
+            errors=dict(errors),
+        )
+    )
+
+
+def record_error(
+    session: Session, run_id: int | None, source_id: int | None, url: str, kind: str, message: str
+) -> None:
+    """Keep one fetch or parse error with the URL it concerned."""
+    session.add(
+        m.CrawlError(
+            run_id=run_id,
+            source_id=source_id,
+            url=url[:2000],
+            kind=kind[:60],
+            message=message[:ERROR_MESSAGE_MAX],
+        )
+    )
+
+
+def record_source_result(
+    session: Session,
+    source_id: int,
+    *,
+    ok: bool,
+    status: str,
+    error: str = "",
+    etag: str | None = None,
+    last_modified: str | None = None,
+    backoff_minutes: int = 30,
+) -> None:
+    """Update a source's fetch state after a poll: validators on success, backoff on failure."""
+    source = session.get(m.Source, source_id)
+    if source is None:
+        return
+    now = utcnow()
+    source.last_fetch_at, source.last_status = now, status[:40]
+    if ok:
+        source.last_success_at, source.last_error, source.consecutive_failures = now, "", 0
+        source.next_attempt_at = now + timedelta(minutes=source.poll_minutes)
+        if etag is not None:
+            source.etag = etag
+        if last_modified is not None:
+            source.last_modified = last_modified
+        return
+    source.consecutive_failures += 1
+    source.last_error = error[:ERROR_MESSAGE_MAX]
+    wait = min(backoff_minutes * 2 ** (source.consecutive_failures - 1), 24 * 60)
+    source.next_attempt_at = now + timedelta(minutes=wait)
+
+
+def _insert_ignore(session: Session, table: Any, rows: list[dict[str, Any]], key: str) -> int:
+    """INSERT rows, skipping those whose unique ``key`` already exists; return rows inserted."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        stmt: Any = postgresql.insert(table).on_conflict_do_nothing(index_elements=[key])
+    elif dialect == "sqlite":
+        stmt = sqlite.insert(table).on_conflict_do_nothing(index_elements=[key])
+    else:  # pragma: no cover - other backends are not supported
+        stmt = insert(table)
+    result = session.execute(stmt.returning(table.c.id), rows)
+    return len(result.all())
+
+
+def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """Which of these canonical URLs are already stored (to avoid fetching them again)."""
+    wanted = list(set(urls))
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        found.update(
+            session.scalars(select(m.Document.canonical_url).where(m.Document.canonical_url.in_(chunk)))
+        )
+    return found
+
+
+def add_documents(
+    session: Session, docs: Sequence[Doc], source_ids: dict[str, int], run_id: int | None
+) -> int:
+    """Store collected documents (status fetched); those already stored are skipped."""
+    rows = [_document_row(doc, source_ids[doc.source], run_id) for doc in docs]
+    return _insert_ignore(session, m.Document.__table__, rows, "canonical_url")
+
+
+def _document_row(doc: Doc, source_id: int, run_id: int | None) -> dict[str, Any]:
+    return {
+        "url": doc.url,
+        "canonical_url": doc.key[:2000],
+        "source_id": source_id,
+        "source_kind": doc.source_kind,
+        "platform": doc.platform,
+        "channel": doc.channel[:300],
+        "title": doc.title,
+        "text": doc.text,
+        "author": doc.author[:300],
+        "language": doc.language,
+        "published_at": doc.published_at,
+        "fetched_at": doc.fetched_at or utcnow(),
+        "status": "fetched",
+        "drop_reason": "",
+        "relevance": 0,
+        "relevance_score": 0.0,
+        "tone": "",
+        "tone_score": 0.0,
+        "misinfo_score": 0.0,
+        "content_hash": doc.content_hash,
+        "reply_to_url": doc.reply_to_url,
+        "crawl_run_id": run_id,
+        "extra": _extra(doc),
+    }
+
+
+def _extra(doc: Doc) -> dict[str, Any]:
+    extra = dict(doc.extra)
+    if doc.engagement:
+        extra["engagement"] = dict(doc.engagement)
+    return extra
+
+
+def load_batch(session: Session, limit: int, after_id: int = 0) -> list[Doc]:
+    """The next documents waiting to be processed, oldest first, as dataclasses."""
+    stmt = (
+        select(m.Document, m.Source.key)
+        .join(m.Source, m.Source.id == m.Document.source_id)
+        .where(m.Document.status == "fetched", m.Document.id > after_id)
+        .order_by(m.Document.id)
+        .limit(limit)
+    )
+    return [to_dataclass(row, key) for row, key in session.execute(stmt)]
+
+
+def to_dataclass(row: m.Document, source_key: str) -> Doc:
+    """The pipeline's view of a stored document."""
+    extra = dict(row.extra or {})
+    return Doc(
+        id=row.id,
+        url=row.url,
+        canonical_url=row.canonical_url,
+        source=source_key,
+        source_kind=row.source_kind,
+        title=row.title,
+        text=row.text,
+        published_at=row.published_at,
+        fetched_at=row.fetched_at,
+        author=row.author,
+        language=row.language,
+        content_hash=row.content_hash,
+        platform=row.platform,
+        channel=row.channel,
+        engagement=dict(extra.pop("engagement", {})),
+        reply_to_url=row.reply_to_url,
+        story_id=row.story_id,
+        extra=extra,
+    )
+
+
+def save_dropped(session: Session, doc: Doc, reason: str) -> None:
+    """Mark a document dropped, keeping the reason (and its story/duplicate link if known)."""
+    session.execute(
+        update(m.Document)
+        .where(m.Document.id == doc.id)
+        .values(
+            status="dropped",
+            drop_reason=reason[:1000],
+            processed_at=utcnow(),
+            title=doc.title,
+            text=doc.text,
+            language=doc.language,
+            content_hash=doc.content_hash,
+            story_id=doc.story_id,
+            duplicate_of=doc.duplicate_of,
+            relevance=doc.relevance,
+            relevance_score=doc.relevance_score,
+        )
+    )
+
+
+def save_processed(session: Session, doc: Doc, when: datetime | None = None) -> None:
+    """Store what the stages found: fields, tags and the flag (replacing earlier results)."""
+    assert doc.id is not None, "only stored documents can be saved as processed"
+    session.execute(
+        update(m.Document)
+        .where(m.Document.id == doc.id)
+        .values(
+            status="processed",
+            drop_reason="",
+            processed_at=when or utcnow(),
+            title=doc.title,
+            text=doc.text,
+            language=doc.language,
+            content_hash=doc.content_hash,
+            story_id=doc.story_id,
+            relevance=doc.relevance,
+            relevance_score=doc.relevance_score,
+            tone=doc.tone.label if doc.tone else "",
+            tone_score=doc.tone.score if doc.tone else 0.0,
+            misinfo_score=doc.flag.score if doc.flag else 0.0,
+        )
+    )
+    _save_tags(session, doc)
+    if doc.flag is not None and doc.flag.flagged:
+        save_flag(session, doc)
+
+
+def _save_tags(session: Session, doc: Doc) -> None:
+    session.execute(delete(m.Tag).where(m.Tag.document_id == doc.id))
+    rows = [
+        {"document_id": doc.id, "kind": "topic", "label": t.label, "score": t.score,
+         "evidence": t.evidence, "model_version": t.model_version}
+        for t in doc.topics.values()
+    ]  # fmt: skip
+    if doc.tone is not None:
+        rows.append({"document_id": doc.id, "kind": "tone", "label": doc.tone.label,
+                     "score": doc.tone.score, "evidence": doc.tone.evidence,
+                     "model_version": doc.tone.model_version})  # fmt: skip
+    places = sorted({mention.name for mention in doc.mentions})
+    rows += [{"document_id": doc.id, "kind": "place", "label": p[:100], "score": 1.0,
+              "evidence": [], "model_version": ""} for p in places]  # fmt: skip
+    if rows:
+        session.execute(insert(m.Tag), rows)
+
+
+def save_flag(session: Session, doc: Doc) -> int:
+    """Create or refresh the flag of a document with its signals; a reviewed flag keeps status."""
+    decision = doc.flag
+    assert decision is not None and doc.id is not None
+    flag = session.scalar(select(m.Flag).where(m.Flag.document_id == doc.id))
+    if flag is None:
+        flag = m.Flag(document_id=doc.id, status="open")
+        session.add(flag)
+    flag.score, flag.reasons = decision.score, list(decision.reasons)
+    flag.model_version, flag.updated_at = decision.model_version, utcnow()
+    flag.evidence = {s.name: s.evidence for s in decision.signals}
+    session.flush()
+    session.execute(delete(m.FlagSignal).where(m.FlagSignal.flag_id == flag.id))
+    session.add_all(
+        m.FlagSignal(flag_id=flag.id, name=s.name, score=s.score, weight=s.weight, evidence=s.evidence)
+        for s in decision.signals
+    )
+    return flag.id
