@@ -50,14 +50,22 @@ class Extracted:
 
 
 def extract(
-    html: bytes | str, url: str | None = None, hints: ExtractHints | None = None
+    html: bytes | str,
+    url: str | None = None,
+    hints: ExtractHints | None = None,
+    *,
+    default_hints: bool = True,
 ) -> Extracted:
-    """Extract headline, text and metadata from a page; ExtractionError when there is no article."""
+    """Extract headline, text and metadata from a page; ExtractionError when there is no article.
+
+    Without ``hints`` (or with empty ones) the built-in hints for the URL's domain are used,
+    unless ``default_hints`` is False.
+    """
     tree = _parse(html)
-    if hints is None or hints == ExtractHints():
+    if default_hints and (hints is None or hints == ExtractHints()):
         hints = hints_for(url or "")
     meta = read_meta(tree, url or "", hints)
-    if hints is None and not url:
+    if default_hints and hints is None and not url:
         hints = hints_for(meta.canonical_url)
     lead = find_lead(tree, meta.description, meta.title)
     body.strip_never_text(tree)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 
@@ -9,6 +10,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from presswatch.crawlers.extract_hints import select_first
 from presswatch.sources import ExtractHints
 
 #: Never text: code, embedded objects, form controls.
@@ -59,7 +61,7 @@ _MAX_CAPTION_WORDS = 60
 _MAX_BYLINE_WORDS = 12
 _MAX_FOLLOWING_CAPTION_WORDS = 30
 _SUBHEAD = re.compile(r"title|head", re.I)
-_CENTRED = re.compile(r"text-align\s*:\s*center", re.I)
+_CAPTION_STYLE = re.compile(r"text-align\s*:\s*center|font-style\s*:\s*italic", re.I)
 
 
 def strip_never_text(tree: lxml.html.HtmlElement) -> None:
@@ -82,7 +84,8 @@ def strip_boilerplate(
     if hints and hints.drop_selectors:
         _drop(el for selector in hints.drop_selectors for el in tree.cssselect(selector))
     if not keep_captions:
-        _drop(el for el in tree.iter() if _is_caption(el) or _follows_image(el))
+        with_image = _holding_images(tree)
+        _drop(el for el in tree.iter() if _is_caption(el) or _follows_image(el, with_image))
     _drop(el for el in tree.iter() if _is_byline(el))
     _drop(el for el in tree.iter("ul", "ol") if _is_link_list(el))
 
@@ -110,21 +113,31 @@ def _is_caption(el: lxml.html.HtmlElement) -> bool:
     return len(el.text_content().split()) <= _MAX_CAPTION_WORDS
 
 
-def _follows_image(el: lxml.html.HtmlElement) -> bool:
-    """A short centred or unpunctuated block right after an image-only block (old CMS captions)."""
-    if el.tag not in ("div", "p", "span") or el.find(".//img") is not None:
+def _holding_images(tree: lxml.html.HtmlElement) -> set[lxml.html.HtmlElement]:
+    """Every img and every element that contains one."""
+    holders: set[lxml.html.HtmlElement] = set()
+    for img in tree.iter("img"):
+        holders.add(img)
+        holders.update(img.iterancestors())
+    return holders
+
+
+def _follows_image(el: lxml.html.HtmlElement, with_image: set[lxml.html.HtmlElement]) -> bool:
+    """A short centred or italic block right after an image-only block (old CMS captions)."""
+    if el.tag not in ("div", "p", "span") or el in with_image:
         return False
     before = el.getprevious()
-    if before is None or before.tag == "table" or _SUBHEAD.search(el.get("class", "")):
+    if before is None or before not in with_image or before.tag == "table":
         return False
-    if before.find(".//img") is None and before.tag != "img":
+    if _SUBHEAD.search(el.get("class", "")):
         return False
     if before.text_content().strip():
         return False
     text = el.text_content().strip()
     if not text or len(text.split()) > _MAX_FOLLOWING_CAPTION_WORDS:
         return False
-    return _CENTRED.search(el.get("style", "")) is not None or not text.endswith((".", "!", "?"))
+    styles = " ".join(node.get("style", "") for node in el.iter())
+    return _CAPTION_STYLE.search(styles) is not None or el.find(".//em") is not None
 
 
 def _is_byline(el: lxml.html.HtmlElement) -> bool:
@@ -151,10 +164,12 @@ def hinted_text(tree: lxml.html.HtmlElement, hints: ExtractHints | None) -> str 
     """The text of the hinted content container, or None when there is no hint or no match."""
     if not hints or not hints.content_selector:
         return None
-    found = tree.cssselect(hints.content_selector)
-    if not found:
+    container = select_first(tree, hints.content_selector)
+    if container is None:
         return None
-    return "\n".join(render(el) for el in found)
+    page = lxml.html.Element("html")
+    lxml.html.etree.SubElement(page, "body").append(copy.deepcopy(container))
+    return trafilatura_text(page, "") or render(container)
 
 
 def trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:

@@ -15,6 +15,7 @@ import lxml.html
 
 from presswatch.crawlers.extract_dates import parse_date, visible_date
 from presswatch.crawlers.extract_eval import tokens
+from presswatch.crawlers.extract_hints import select_first
 from presswatch.sources import ExtractHints
 
 _ARTICLE_TYPES = {"newsarticle", "article", "blogposting", "reportagenews", "analysisnewsarticle"}
@@ -133,10 +134,9 @@ def _title(
     hints: ExtractHints | None,
 ) -> str:
     """The visible headline: hinted element, else the h1 agreeing with og:/<title>, else those."""
-    if hints and hints.title_selector:
-        found = [clean_space(el.text_content()) for el in tree.cssselect(hints.title_selector)]
-        if any(found):
-            return next(text for text in found if text)
+    hinted = select_first(tree, hints.title_selector) if hints and hints.title_selector else None
+    if hinted is not None and clean_space(hinted.text_content()):
+        return clean_space(hinted.text_content())
     declared = [
         clean_space(tags.get("og:title", "")),
         clean_space(tags.get("twitter:title", "")),
