@@ -86,6 +86,8 @@ class Settings:
             self._values[key] = _check(key, value)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # pickling looks up dunders before _values exists
+            raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:

@@ -66,10 +66,11 @@ def cli(ctx: click.Context, config_file: Path | None, verbose: int) -> None:
 
         presswatch --config config/settings.toml crawl && presswatch process
     """
-    logging.basicConfig(
-        level=(logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)],
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    handler = logging.StreamHandler()
+    # The level sits on the handler: Scrapy resets the root logger's level when it starts.
+    handler.setLevel((logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)])
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.DEBUG, handlers=[handler])
     if config_file is None and Path("config/settings.toml").exists():
         config_file = Path("config/settings.toml")
     try:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -108,7 +108,8 @@ def record_source_result(
     now = utcnow()
     source.last_fetch_at, source.last_status = now, status[:40]
     if ok:
-        source.last_success_at, source.last_error, source.consecutive_failures = now, "", 0
+        source.last_success_at, source.consecutive_failures = now, 0
+        source.last_error = error[:ERROR_MESSAGE_MAX]  # a warning when only partly read
         source.next_attempt_at = now + timedelta(minutes=source.poll_minutes)
         if etag is not None:
             source.etag = etag
@@ -230,6 +231,7 @@ def to_dataclass(row: m.Document, source_key: str) -> Doc:
 
 def save_dropped(session: Session, doc: Doc, reason: str) -> None:
     """Mark a document dropped, keeping the reason (and its story/duplicate link if known)."""
+    _resolve_story(session, doc, create=False)
     session.execute(
         update(m.Document)
         .where(m.Document.id == doc.id)
@@ -247,11 +249,14 @@ def save_dropped(session: Session, doc: Doc, reason: str) -> None:
             relevance_score=doc.relevance_score,
         )
     )
+    if doc.story_id is not None:
+        refresh_story(session, doc.story_id)
 
 
 def save_processed(session: Session, doc: Doc, when: datetime | None = None) -> None:
     """Store what the stages found: fields, tags and the flag (replacing earlier results)."""
     assert doc.id is not None, "only stored documents can be saved as processed"
+    _resolve_story(session, doc, create=True)
     session.execute(
         update(m.Document)
         .where(m.Document.id == doc.id)
@@ -271,9 +276,69 @@ def save_processed(session: Session, doc: Doc, when: datetime | None = None) -> 
             misinfo_score=doc.flag.score if doc.flag else 0.0,
         )
     )
+    _save_bands(session, doc)
+    assert doc.story_id is not None
+    refresh_story(session, doc.story_id)
     _save_tags(session, doc)
     if doc.flag is not None and doc.flag.flagged:
         save_flag(session, doc)
+
+
+def _resolve_story(session: Session, doc: Doc, *, create: bool) -> None:
+    """Give the document the story of the document it repeats, or (if kept) a new story."""
+    other = doc.extra.pop("story_with", None)
+    if doc.story_id is None and other is not None:
+        doc.story_id = session.scalar(select(m.Document.story_id).where(m.Document.id == other))
+    if doc.story_id is None and create:
+        story = m.Story(title=doc.title[:1000])
+        session.add(story)
+        session.flush()
+        doc.story_id = story.id
+
+
+def _save_bands(session: Session, doc: Doc) -> None:
+    bands = doc.extra.pop("bands", None)
+    if not bands:
+        return
+    session.execute(delete(m.DedupBand).where(m.DedupBand.document_id == doc.id))
+    session.execute(
+        insert(m.DedupBand), [{"band": b, "hash": h, "document_id": doc.id} for b, h in bands]
+    )
+
+
+def refresh_story(session: Session, story_id: int) -> None:
+    """Recount a story's documents and sources and find where it appeared first."""
+    seen = func.coalesce(m.Document.published_at, m.Document.fetched_at)
+    first = session.execute(
+        select(m.Document.id, m.Document.source_id, seen, m.Document.title)
+        .where(m.Document.story_id == story_id)
+        .order_by(seen, m.Document.id)
+        .limit(1)
+    ).first()
+    if first is None:
+        return
+    docs, sources, last = session.execute(
+        select(func.count(), func.count(func.distinct(m.Document.source_id)), func.max(seen))
+        .where(m.Document.story_id == story_id)
+    ).one()
+    session.execute(
+        update(m.Story)
+        .where(m.Story.id == story_id)
+        .values(
+            first_document_id=first[0], first_source_id=first[1], first_seen_at=_aware(first[2]),
+            last_seen_at=_aware(last), document_count=docs, source_count=sources,
+            title=first[3][:1000],
+        )
+    )  # fmt: skip
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """Aggregates over UTCDateTime come back raw (naive or text on SQLite): make them UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _save_tags(session: Session, doc: Doc) -> None:

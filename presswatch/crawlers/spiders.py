@@ -1,0 +1,182 @@
+"""Fetch: the one Scrapy spider — reads each source's own page, then the articles it lists.
+
+Politeness (robots.txt, per-domain concurrency and delay, retries with backoff, timeouts, size
+and redirect caps) comes from the Scrapy settings built in ``engine.py``; this module only moves
+bytes between Scrapy, the parsers in ``listing.py``, the extractor and the ``CrawlStore``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from presswatch.crawlers.errors import classify_failure
+from presswatch.crawlers.extract import extract
+from presswatch.crawlers.listing import Link, parse_listing
+from presswatch.crawlers.store import CrawlStore
+from presswatch.crawlers.urls import canonicalize, choose_canonical
+from presswatch.document import Document
+from presswatch.errors import ExtractionError
+from presswatch.sources import SourceConfig
+
+log = logging.getLogger(__name__)
+MAX_LISTING_PAGES = 5  # pages of one source followed per poll (paging, sitemap indexes)
+
+
+class PressWatchSpider(scrapy.Spider):
+    """Crawls the configured sources of one run."""
+
+    name = "presswatch"
+    custom_settings: dict[str, Any] = {}
+
+    def __init__(
+        self,
+        sources: list[SourceConfig],
+        validators: dict[str, tuple[str, str]],
+        store: CrawlStore,
+        max_items: int,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.sources = {s.key: s for s in sources}
+        self.validators = validators
+        self.store = store
+        self.max_items = max_items
+        self.requested: set[str] = set()  # canonical URLs asked for in this run, any source
+
+    async def start(self) -> Any:
+        """One request per configured URL of each source, with conditional-GET headers."""
+        for source in self.sources.values():
+            for url in source.urls:
+                yield self._listing_request(source, url, first=True)
+
+    def _listing_request(
+        self, source: SourceConfig, url: str, *, first: bool, page: int = 0
+    ) -> scrapy.Request:
+        etag, modified = self.validators.get(source.key, ("", ""))
+        headers = {}
+        if first and len(source.urls) == 1:  # validators are kept per source, not per URL
+            headers = {
+                k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v
+            }
+        return scrapy.Request(
+            url, callback=self.parse_source, errback=self.source_failed, headers=headers,
+            dont_filter=True, priority=10,
+            meta={"source": source.key, "page": page, "handle_httpstatus_list": [304]},
+        )  # fmt: skip
+
+    def parse_source(self, response: Response) -> Iterator[scrapy.Request]:
+        """Parse a feed, sitemap, listing or channel page and request what it lists."""
+        source = self.sources[response.meta["source"]]
+        state = self.store.state(source.key)
+        self.store.fetched += 1
+        if response.status == 304:
+            state.not_modified = True
+            self.store.drop("not modified", response.url, count_only=True)
+            return
+        if response.meta["page"] == 0:
+            state.etag = response.headers.get(b"ETag", b"").decode("latin-1")
+            state.last_modified = response.headers.get(b"Last-Modified", b"").decode("latin-1")
+        result = parse_listing(source, response.url, response.body)
+        errors = list(result.errors)
+        if errors and not (result.links or result.documents or result.next_pages):
+            self.store.source_failed(source.key, *errors.pop(0), response.url)  # nothing usable
+        for kind, message in errors:
+            self.store.error(source.key, kind, message, response.url, transient=False)
+            state.warning = state.warning or f"{kind}: {message}"
+        for doc in result.documents:
+            self._store_post(doc)
+        yield from self._article_requests(source, result.links)
+        if response.meta["page"] + 1 < int(source.options.get("max_pages", MAX_LISTING_PAGES)):
+            for url in result.next_pages:
+                yield self._listing_request(
+                    source, url, first=False, page=response.meta["page"] + 1
+                )
+
+    def _store_post(self, doc: Document) -> None:
+        doc.canonical_url = doc.canonical_url or canonicalize(doc.url)
+        if doc.key in self.store.known([doc.key]):
+            self.store.drop("already stored", doc.url, count_only=True)
+            return
+        self.store.add(doc)
+
+    def _article_requests(
+        self, source: SourceConfig, links: list[Link]
+    ) -> Iterator[scrapy.Request]:
+        state = self.store.state(source.key)
+        canon = {canonicalize(link.url): link for link in links}
+        known = self.store.known(canon)
+        for url, link in canon.items():
+            if url in known or url in self.requested:
+                self.store.drop("already stored", url, count_only=True)
+                continue
+            if state.listed >= self.max_items:
+                state.complete = False
+                self.store.drop("over the per-source cap (next poll)", url, count_only=True)
+                continue
+            self.requested.add(url)
+            state.listed += 1
+            yield scrapy.Request(
+                link.url, callback=self.parse_article, errback=self.article_failed,
+                meta={"source": source.key, "link": link},
+                dont_filter=True,  # deduplicated above; this lets the redirect cap catch loops
+            )  # fmt: skip
+
+    def parse_article(self, response: Response) -> None:
+        """Extract one article page and hand the document to the store."""
+        source = self.sources[response.meta["source"]]
+        link: Link = response.meta["link"]
+        self.store.fetched += 1
+        try:
+            doc = article_document(source, link, response.url, response.body)
+        except ExtractionError as exc:
+            self.store.error(source.key, "extraction", str(exc), response.url, transient=False)
+            doc = Document(url=link.url, source=source.key, title=link.title,
+                           canonical_url=canonicalize(response.url), source_kind=source.source_kind,
+                           fetched_at=datetime.now(UTC), extra={"extraction_error": str(exc)})  # fmt: skip
+        self.store.add(doc)
+
+    def source_failed(self, failure: Failure) -> None:
+        """The source's own page failed: logged, counted; the source backs off."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind, message = classify_failure(failure)
+        if kind == "robots":
+            self.store.drop("forbidden by robots.txt", request.url)
+            return
+        self.store.source_failed(request.meta["source"], kind, message, request.url)
+
+    def article_failed(self, failure: Failure) -> None:
+        """An article failed: logged and counted; it is tried again at the next poll."""
+        request = failure.request  # type: ignore[attr-defined]
+        kind, message = classify_failure(failure)
+        if kind == "robots":
+            self.store.drop("forbidden by robots.txt", request.url)
+            return
+        permanent = kind in ("http_404", "http_410", "oversized")
+        self.store.error(
+            request.meta["source"], kind, message, request.url, transient=not permanent
+        )
+
+
+def article_document(source: SourceConfig, link: Link, final_url: str, body: bytes) -> Document:
+    """The document for one fetched article page, metadata from the page first, then the feed."""
+    extracted = extract(body, url=final_url, hints=source.extract if source.extract.content_selector
+                        or source.extract.drop_selectors else None)  # fmt: skip
+    return Document(
+        url=link.url,
+        source=source.key,
+        source_kind=source.source_kind,
+        title=extracted.title or link.title,
+        text=extracted.text,
+        published_at=extracted.published_at or link.published_at,
+        fetched_at=datetime.now(UTC),
+        author=extracted.author,
+        language=extracted.language,
+        canonical_url=choose_canonical(final_url, extracted.canonical_url),
+    )
