@@ -60,6 +60,7 @@ _BLOCKS = frozenset(
 _MAX_CAPTION_WORDS = 60
 _MAX_BYLINE_WORDS = 12
 _MAX_FOLLOWING_CAPTION_WORDS = 30
+_MIN_PROSE_CELL_WORDS = 60
 _SUBHEAD = re.compile(r"title|head", re.I)
 _CAPTION_STYLE = re.compile(r"text-align\s*:\s*center|font-style\s*:\s*italic", re.I)
 
@@ -88,6 +89,8 @@ def strip_boilerplate(
         _drop(el for el in tree.iter() if _is_caption(el) or _follows_image(el, with_image))
     _drop(el for el in tree.iter() if _is_byline(el))
     _drop(el for el in tree.iter("ul", "ol") if _is_link_list(el))
+    for table in [table for table in tree.iter("table") if _is_layout_table(table)]:
+        _unwrap_table(table)
 
 
 def _drop(elements: Iterable[lxml.html.HtmlElement]) -> None:
@@ -145,6 +148,38 @@ def _is_byline(el: lxml.html.HtmlElement) -> bool:
         return False
     marked = any(_BYLINE.search(mark) for mark in _marks(el)) or el.get("itemprop") == "author"
     return marked and len(el.text_content().split()) <= _MAX_BYLINE_WORDS
+
+
+def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
+    """A table that lays out the page (old sites) rather than holding data: it nests tables,
+    holds headings, or has a cell with several paragraphs of prose."""
+    if table.find(".//table") is not None:
+        return True
+    for cell in _own_cells(table):
+        if cell.find(".//h1") is not None or cell.find(".//h2") is not None:
+            return True
+        blocks = sum(1 for child in cell if child.tag in ("p", "div", "ul", "ol", "blockquote"))
+        if blocks >= 2 and len(cell.text_content().split()) >= _MIN_PROSE_CELL_WORDS:
+            return True
+    return False
+
+
+def _own_cells(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The cells of a table's own rows (not those of tables nested in it)."""
+    rows = [*table.iterchildren("tr")]
+    for section in table.iterchildren("tbody", "thead", "tfoot"):
+        rows.extend(section.iterchildren("tr"))
+    return [cell for row in rows for cell in row.iterchildren("td", "th")]
+
+
+def _unwrap_table(table: lxml.html.HtmlElement) -> None:
+    """Turn a layout table and its own rows and cells into divs, so extraction sees blocks."""
+    for section in table.iterchildren("tbody", "thead", "tfoot"):
+        section.tag = "div"
+    for cell in _own_cells(table):
+        cell.getparent().tag = "div"
+        cell.tag = "div"
+    table.tag = "div"
 
 
 def _is_link_list(el: lxml.html.HtmlElement) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 import lxml.html
 from lxml import etree
@@ -84,7 +85,8 @@ def _guess(raw: bytes) -> str:
 def parse(html: bytes | str) -> lxml.html.HtmlElement:
     """Parse a page into an lxml tree, cutting oversized input; raise ValueError when not HTML."""
     text = decode(html) if isinstance(html, bytes) else html[:MAX_INPUT_BYTES]
-    text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+    # NFC: windows-1258 and some editors write tone marks as combining characters.
+    text = unicodedata.normalize("NFC", _CONTROL.sub("", _XML_DECL.sub("", text, count=1)))
     if not text.strip():
         raise ValueError("the page is empty")
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)

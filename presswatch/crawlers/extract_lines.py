@@ -9,7 +9,7 @@ import lxml.html
 
 from presswatch.crawlers.extract_dates import parse_date
 from presswatch.crawlers.extract_eval import tokens
-from presswatch.crawlers.extract_meta import clean_space
+from presswatch.crawlers.extract_meta import clean_space, looks_like_name
 
 #: Interface words a line may consist of alone (after brackets and colons are stripped).
 _UI_WORDS = frozenset(
@@ -59,7 +59,7 @@ def tidy(text: str, title: str) -> tuple[list[str], str]:
 def _unpipe(line: str) -> str:
     """'| a | b |' (a table row as trafilatura writes it) to 'a | b'; a one-cell row to its text."""
     if line.startswith("|") and line.endswith("|"):
-        cells = [cell.strip() for cell in line.strip("|").split(" | ")]
+        cells = [cell.strip().replace("\\|", "|") for cell in line.strip("|").split(" | ")]
         return " | ".join(cell for cell in cells if cell)
     return line
 
@@ -97,7 +97,7 @@ def _cut_trailer(lines: list[str]) -> tuple[list[str], str]:
     cut: list[str] = []
     while lines and _is_trailer(lines[-1]):
         cut.append(lines.pop())
-    names = [line for line in reversed(cut) if _looks_like_name(line)]
+    names = [line for line in reversed(cut) if looks_like_name(line)]
     return lines, names[0] if names else ""
 
 
@@ -105,19 +105,9 @@ def _is_trailer(line: str) -> bool:
     words = line.split()
     if len(words) > _MAX_TRAILER_WORDS:
         return False
-    if line.lower().startswith(("theo ", "ảnh:", "nguồn:")) or _looks_like_name(line):
+    if line.lower().startswith(("theo ", "ảnh:", "nguồn:")) or looks_like_name(line):
         return True
     return not line.rstrip(")").endswith(_SENTENCE_END)
-
-
-def _looks_like_name(line: str) -> bool:
-    """'Hà Thu (tổng hợp)', 'H.V.', 'XUÂN LONG': up to four capitalised words before any bracket."""
-    words = line.split("(")[0].split()
-    return (
-        0 < len(words) <= 4
-        and all(w[0].isupper() for w in words)
-        and not any(ch.isdigit() for ch in line)
-    )
 
 
 def find_lead(tree: lxml.html.HtmlElement, description: str, title: str) -> str:

@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
+from presswatch.crawlers.extract_body import render
 from presswatch.crawlers.extract_dates import parse_date, visible_date
 from presswatch.crawlers.extract_eval import tokens
 from presswatch.crawlers.extract_hints import select_first
@@ -190,6 +191,7 @@ def _author(
     """A byline that names people, not the outlet: JSON-LD, meta, then byline elements."""
     candidates = list(_ld_authors(ld)) + [tags.get(key, "") for key in _AUTHOR_KEYS]
     candidates += [_byline_text(el) for el in _byline_elements(tree)]
+    candidates += [text for text in _right_aligned_texts(tree) if looks_like_name(text)]
     for raw in candidates:
         name = clean_space(raw)
         if name and not _is_outlet(name, site, url):
@@ -206,6 +208,7 @@ def _ld_authors(ld: dict[str, Any]) -> Iterator[str]:
             yield _ld_text(author.get("name"))
 
 
+_RIGHT = re.compile(r"text-align\s*:\s*right", re.I)
 _BYLINE_CLASS = re.compile(r"author|byline|tacgia|writer", re.I)
 
 
@@ -216,6 +219,22 @@ def _byline_elements(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElem
         )
         if _BYLINE_CLASS.search(marks):
             yield el
+
+
+def _right_aligned_texts(tree: lxml.html.HtmlElement) -> Iterator[str]:
+    """Short right-aligned blocks: where Vietnamese outlets put the author under the article."""
+    for el in tree.iter("p", "div"):
+        if el.get("align", "").lower() == "right" or _RIGHT.search(el.get("style", "")):
+            lines = render(el).splitlines()
+            if lines and len(lines[0]) <= 40:
+                yield lines[0]
+
+
+def looks_like_name(line: str) -> bool:
+    """'Hà Thu (tổng hợp)', 'H.V.', 'XUÂN LONG': up to four capitalised words before any bracket."""
+    words = line.split("(")[0].split()
+    capitalised = all(word[0].isupper() for word in words)
+    return 0 < len(words) <= 4 and capitalised and not any(ch.isdigit() or ch == ":" for ch in line)
 
 
 def _byline_text(el: lxml.html.HtmlElement) -> str:
