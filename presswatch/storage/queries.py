@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from presswatch.storage import models as m
@@ -113,13 +113,16 @@ def _fulltext_match(session: Session, phrases: list[str]) -> ColumnElement[bool]
     """Documents containing every phrase, through the backend's full-text index."""
     if session.get_bind().dialect.name == "postgresql":
         queries = [func.phraseto_tsquery(literal_column("'simple'"), p) for p in phrases]
-        tsquery = queries[0]
+        tsquery: ColumnElement[Any] = queries[0]
         for query in queries[1:]:
             tsquery = tsquery.op("&&")(query)
         return literal_column(PG_DOCUMENT_TSVECTOR).bool_op("@@")(tsquery)
     match = " ".join(f'"{phrase}"' for phrase in phrases)
-    ids = select(literal_column("rowid")).select_from(table("documents_fts"))
-    ids = ids.where(text("documents_fts MATCH :fts_query").bindparams(fts_query=match))
+    ids: Select[tuple[Any]] = (
+        select(literal_column("rowid"))
+        .select_from(table("documents_fts"))
+        .where(text("documents_fts MATCH :fts_query").bindparams(fts_query=match))
+    )
     return m.Document.id.in_(ids)
 
 
@@ -359,12 +362,14 @@ def source_latency(session: Session, since: datetime) -> dict[str, float]:
     """Median seconds from publication to collection per source key, for documents since then."""
     stmt = (
         select(m.Source.key, m.Document.published_at, m.Document.fetched_at)
+        .select_from(m.Document)
         .join(m.Source, m.Source.id == m.Document.source_id)
         .where(m.Document.published_at >= since)
     )
     delays: dict[str, list[float]] = {}
     for key, published, fetched in session.execute(stmt):
-        delays.setdefault(key, []).append(max(0.0, (fetched - published).total_seconds()))
+        if published is not None:
+            delays.setdefault(key, []).append(max(0.0, (fetched - published).total_seconds()))
     return {key: statistics.median(values) for key, values in delays.items()}
 
 
@@ -372,6 +377,7 @@ def source_error_counts(session: Session, since: datetime) -> dict[str, int]:
     """Logged fetch and parse errors per source key since a time."""
     stmt = (
         select(m.Source.key, func.count())
+        .select_from(m.CrawlError)
         .join(m.Source, m.Source.id == m.CrawlError.source_id)
         .where(m.CrawlError.at >= since)
         .group_by(m.Source.key)

@@ -64,7 +64,8 @@ def upgrade() -> None:
         create_sqlite_fulltext()
     elif op.get_bind().dialect.name == "postgresql":
         op.execute(
-            f"CREATE INDEX IF NOT EXISTS ix_documents_fulltext ON documents USING gin ({PG_TSVECTOR})"
+            "CREATE INDEX IF NOT EXISTS ix_documents_fulltext ON documents "
+            f"USING gin ({PG_TSVECTOR})"
         )
 
 
