@@ -15,6 +15,9 @@ from collections import Counter
 #: Text beyond this many characters does not change the answer and is not read.
 _SAMPLE_CHARS = 4000
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[^\W\d_]")
+#: Letters outside the Latin blocks (Latin Extended Additional, U+1E00-1EFF, is Vietnamese).
+_NON_LATIN = re.compile(r"[^\W\d_\u0000-\u036f\u1e00-\u1eff]")
 #: Scripts by Unicode range; the first match names the language of a letter.
 _SCRIPTS: tuple[tuple[int, int, str], ...] = (
     (0x3040, 0x30FF, "ja"),  # hiragana, katakana
@@ -87,9 +90,11 @@ def detect_language(text: str) -> str:
     words = _WORD.findall(sample)
     if len(words) < _MIN_WORDS:
         return ""
-    share = sum(any(ch in _VIETNAMESE_ONLY for ch in word) for word in words) / len(words)
-    by_stopwords = _by_stopwords(words)
-    if by_stopwords and by_stopwords != "vi" and share < _VIETNAMESE_WORD_SHARE_SURE:
+    share = sum(not _VIETNAMESE_ONLY.isdisjoint(word) for word in words) / len(words)
+    if share >= _VIETNAMESE_WORD_SHARE_SURE:
+        return "vi"
+    by_stopwords = _by_stopwords(words, _WORD.findall(_fold(sample)))
+    if by_stopwords and by_stopwords != "vi":
         return by_stopwords  # English or French text that names Vietnamese people and places
     if share >= _VIETNAMESE_WORD_SHARE or (not by_stopwords and share >= _WEAK_SHARE):
         return "vi"  # the weak share: lists of foreign names held together by Vietnamese words
@@ -98,15 +103,10 @@ def detect_language(text: str) -> str:
 
 def _dominant_script(sample: str) -> str:
     """The language of a non-Latin script holding most of the letters, else ""."""
+    letters = len(_LETTER.findall(sample))
     counts: Counter[str] = Counter()
-    letters = 0
-    for ch in sample:
-        if not ch.isalpha():
-            continue
-        letters += 1
+    for ch in _NON_LATIN.findall(sample):
         code = ord(ch)
-        if code < 0x0370:
-            continue
         for low, high, language in _SCRIPTS:
             if low <= code <= high:
                 counts[language] += 1
@@ -123,9 +123,8 @@ def _dominant_script(sample: str) -> str:
     return language
 
 
-def _by_stopwords(words: list[str]) -> str:
+def _by_stopwords(words: list[str], folded: list[str]) -> str:
     """The language whose stopwords make up the largest share of the words, if large enough."""
-    folded = [_fold(word) for word in words]
     scores = {
         language: sum(word in stops for word in (folded if language == "vi" else words))
         for language, stops in STOPWORDS.items()
@@ -137,7 +136,7 @@ def _by_stopwords(words: list[str]) -> str:
     return best
 
 
-def _fold(word: str) -> str:
-    """The word without diacritics (đ → d), as Vietnamese typed without them would be."""
-    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d"))
+def _fold(text: str) -> str:
+    """The text without diacritics (đ → d), as Vietnamese typed without them would be."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
