@@ -8,11 +8,12 @@ selector checked against those pages. config/sources.toml overrides them per sou
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 import lxml.html
 
-from presswatch.sources import ExtractHints
+from presswatch.sources import ExtractHints, SourceConfig
 
 _VNEXPRESS = ExtractHints(
     content_selector="article.fck_detail, [cpms_content=true]",
@@ -61,12 +62,29 @@ DEFAULT_HINTS["zing.vn"] = DEFAULT_HINTS["znews.vn"]  # the outlet's former doma
 
 def hints_for(url: str) -> ExtractHints | None:
     """The built-in hints for a URL's domain or one of its parent domains, else None."""
-    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+    host = _host(url)
     while host:
         if host in DEFAULT_HINTS:
             return DEFAULT_HINTS[host]
         _, _, host = host.partition(".")
     return None
+
+
+def source_hints(url: str, sources: Iterable[SourceConfig]) -> ExtractHints | None:
+    """The non-empty hints of the first configured source on the page's domain (or a parent)."""
+    host = _host(url)
+    for source in sources:
+        if source.extract == ExtractHints():
+            continue
+        for source_url in source.urls:
+            other = _host(source_url)
+            if host and other and (host == other or host.endswith("." + other)):
+                return source.extract
+    return None
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def select_first(tree: lxml.html.HtmlElement, selector: str) -> lxml.html.HtmlElement | None:
