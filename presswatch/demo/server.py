@@ -36,6 +36,7 @@ _TYPES = {
     ".json": "application/json; charset=utf-8",
     ".toml": "text/plain; charset=utf-8",
     ".md": "text/plain; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
     ".jpg": "image/jpeg",
     ".png": "image/png",
     ".svg": "image/svg+xml",
