@@ -92,6 +92,32 @@ def process_pending(
         waiting = queries.count_documents_by_status(session).get("fetched", 0)
     total = min(waiting, limit) if limit else waiting
     summary = ProcessSummary(run.id)
+    status = "failed"
+    try:
+        _process_batches(settings, engine, total, summary, progress, after_save)
+        status = "finished"
+    finally:
+        with transaction(engine) as session:
+            repository.finish_run(
+                session,
+                run.id,
+                fetched=summary.taken,
+                kept=summary.kept,
+                dropped=summary.dropped,
+                errors=Counter(),
+                status=status,
+            )
+    return summary
+
+
+def _process_batches(
+    settings: Settings,
+    engine: Engine,
+    total: int,
+    summary: ProcessSummary,
+    progress: Progress | None,
+    after_save: Sequence[AfterSave],
+) -> None:
     stages = build_stages(settings, engine=engine)
     with Runner(stages, settings, settings.process_workers) as runner:
         last_id = 0
@@ -105,14 +131,13 @@ def process_pending(
             _save_batch(engine, runner.run(batch), summary, after_save)
             if progress:
                 progress(f"processed {summary.taken}/{total}: {summary.kept} kept")
-    with transaction(engine) as session:
-        repository.finish_run(session, run.id, fetched=summary.taken, kept=summary.kept,
-                              dropped=summary.dropped, errors=Counter())  # fmt: skip
-    return summary
 
 
 def _save_batch(
-    engine: Engine, outcomes: list[Outcome], summary: ProcessSummary, after_save: Sequence[AfterSave]
+    engine: Engine,
+    outcomes: list[Outcome],
+    summary: ProcessSummary,
+    after_save: Sequence[AfterSave],
 ) -> None:
     now = utcnow()
     with transaction(engine) as session:

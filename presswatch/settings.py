@@ -35,12 +35,16 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("database_url", "sqlite:///presswatch.db", "SQLAlchemy URL of the database"),
-    Setting("config_dir", "config", "Folder with sources.toml, region.toml, topics.toml, alerts.toml"),
+    Setting(
+        "config_dir", "config", "Folder with sources.toml, region.toml, topics.toml, alerts.toml"
+    ),
     Setting("data_dir", ".", "Folder for digests, reports and the file outbox"),
     Setting("timezone", "Asia/Ho_Chi_Minh", "Time zone of the office: digests and reports use it"),
     Setting("languages", ["vi"], "Languages kept; documents in others are dropped with a reason"),
     # Collecting
-    Setting("user_agent", "PressWatch/0.1 (+media monitoring)", "User-Agent sent with every request"),
+    Setting(
+        "user_agent", "PressWatch/0.1 (+media monitoring)", "User-Agent sent with every request"
+    ),
     Setting("download_timeout", 20, "Seconds before a request is abandoned"),
     Setting("download_maxsize", 5_000_000, "Largest response body accepted, in bytes"),
     Setting("redirect_max", 5, "Most redirects followed for one request"),
@@ -168,7 +172,9 @@ def _parse_env(setting: Setting, raw: str) -> Any:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from None
 
 
-def load_settings(path: Path | str | None = None, environ: dict[str, str] | None = None) -> Settings:
+def load_settings(
+    path: Path | str | None = None, environ: dict[str, str] | None = None
+) -> Settings:
     """Read settings: defaults, then the TOML file (if any), then PRESSWATCH_* variables."""
     environ = dict(os.environ) if environ is None else environ
     file_values: dict[str, Any] = {}

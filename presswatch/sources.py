@@ -1,4 +1,4 @@
-"""Sources: reads config/sources.toml into plain SourceConfig values (the operator's outlet list)."""
+"""Sources: config/sources.toml read into plain SourceConfig values (the operator's outlets)."""
 
 from __future__ import annotations
 
@@ -60,9 +60,19 @@ class SourceConfig:
 
 
 _FIELDS = {
-    "name", "kind", "urls", "url", "source_kind", "poll_minutes", "enabled", "reliability",
-    "follow", "organisation", "options", "extract",
-}  # fmt: skip
+    "name",
+    "kind",
+    "urls",
+    "url",
+    "source_kind",
+    "poll_minutes",
+    "enabled",
+    "reliability",
+    "follow",
+    "organisation",
+    "options",
+    "extract",
+}
 
 
 def load_sources(path: Path) -> list[SourceConfig]:
@@ -81,13 +91,17 @@ def load_sources(path: Path) -> list[SourceConfig]:
 def _source(key: str, raw: dict[str, Any]) -> SourceConfig:
     unknown = set(raw) - _FIELDS
     if unknown:
-        raise ConfigError(f"source {key!r}: unknown key {sorted(unknown)[0]!r}; known: {sorted(_FIELDS)}")
+        raise ConfigError(
+            f"source {key!r}: unknown key {sorted(unknown)[0]!r}; known: {sorted(_FIELDS)}"
+        )
     kind = raw.get("kind", "")
     if kind not in FETCH_KINDS:
         raise ConfigError(f"source {key!r}: kind {kind!r} is not one of {', '.join(FETCH_KINDS)}")
     source_kind = raw.get("source_kind", "social" if kind in SOCIAL_KINDS else "domestic")
     if source_kind not in SOURCE_KINDS:
-        raise ConfigError(f"source {key!r}: source_kind {source_kind!r} is not one of {SOURCE_KINDS}")
+        raise ConfigError(
+            f"source {key!r}: source_kind {source_kind!r} is not one of {SOURCE_KINDS}"
+        )
     urls = raw.get("urls") or ([raw["url"]] if "url" in raw else [])
     if not urls and kind != "import":
         raise ConfigError(f"source {key!r}: give `urls = [...]` (or `url`)")

@@ -34,7 +34,9 @@ def test_file_overrides_only_its_keys(tmp_path: Path) -> None:
 def test_unknown_key_fails_with_a_hint(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     path.write_text("download_dealy = 3\n")
-    with pytest.raises(ConfigError, match="unknown setting 'download_dealy'; did you mean 'download_delay'"):
+    with pytest.raises(
+        ConfigError, match="unknown setting 'download_dealy'; did you mean 'download_delay'"
+    ):
         load_settings(path, environ={})
 
 
@@ -58,8 +60,11 @@ def test_secrets_come_only_from_the_environment(tmp_path: Path) -> None:
 def test_environment_overrides_file_with_types(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     path.write_text('database_url = "sqlite:///a.db"\n')
-    env = {"PRESSWATCH_DATABASE_URL": "sqlite:///b.db", "PRESSWATCH_ROBOTS_OBEY": "false",
-           "PRESSWATCH_LANGUAGES": "vi,en"}  # fmt: skip
+    env = {
+        "PRESSWATCH_DATABASE_URL": "sqlite:///b.db",
+        "PRESSWATCH_ROBOTS_OBEY": "false",
+        "PRESSWATCH_LANGUAGES": "vi,en",
+    }
     settings = load_settings(path, environ=env)
     assert settings.database_url == "sqlite:///b.db"
     assert settings.robots_obey is False and settings.languages == ["vi", "en"]

@@ -20,6 +20,7 @@ from presswatch.settings import Settings, load_settings
 
 COMMAND_MODULES: tuple[str, ...] = (
     "presswatch.cli.collect",
+    "presswatch.cli.demo",
     "presswatch.cli.extract",
 )
 
@@ -44,7 +45,9 @@ class Group(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.option(
     "--config",
     "config_file",

@@ -108,19 +108,25 @@ def status(ctx: Context) -> None:
 
     with transaction(open_engine(ctx)) as session:
         counts = queries.count_documents_by_status(session)
-        click.echo("documents: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
+        click.echo(
+            "documents: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")
+        )
         for reason, n in queries.drop_reasons(session):
             click.echo(f"  dropped {n}: {reason}")
         click.echo("recent runs:")
         for run in queries.recent_runs(session):
-            click.echo(f"  #{run.id} {run.kind} {run.status} {run.started_at:%Y-%m-%d %H:%M} "
-                       f"fetched {run.fetched} kept {run.kept} errors {sum(run.errors.values())}")  # fmt: skip
+            click.echo(
+                f"  #{run.id} {run.kind} {run.status} {run.started_at:%Y-%m-%d %H:%M} "
+                f"fetched {run.fetched} kept {run.kept} errors {sum(run.errors.values())}"
+            )
         click.echo("sources:")
         for src in queries.source_health(session):
             last = f"{src['last_fetch_at']:%Y-%m-%d %H:%M}" if src["last_fetch_at"] else "never"
             error = f" — {src['last_error'][:80]}" if src["last_error"] else ""
-            click.echo(f"  {src['key']}: {src['documents']} docs, last fetch {last} "
-                       f"({src['last_status'] or '-'}){error}")  # fmt: skip
+            click.echo(
+                f"  {src['key']}: {src['documents']} docs, last fetch {last} "
+                f"({src['last_status'] or '-'}){error}"
+            )
     sys.stdout.flush()
 
 

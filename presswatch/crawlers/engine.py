@@ -1,7 +1,6 @@
-"""Fetch: runs one crawl with Scrapy in this process (one crawl per process: its reactor cannot restart)."""
+"""Fetch: one Scrapy crawl in this process (one per process: Scrapy's reactor cannot restart)."""
 
 from __future__ import annotations
-
 
 import logging
 import os
@@ -59,7 +58,9 @@ def scrapy_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
-def select_sources(configs: Sequence[SourceConfig], keys: Sequence[str] | None) -> list[SourceConfig]:
+def select_sources(
+    configs: Sequence[SourceConfig], keys: Sequence[str] | None
+) -> list[SourceConfig]:
     """The sources named (all enabled ones when none are); unknown names fail with a hint."""
     by_key = {c.key: c for c in configs}
     if not keys:
@@ -91,12 +92,17 @@ def run_crawl(
         run = repository.start_run(session, "crawl", [c.key for c in chosen], os.getpid())
         validators = {c.key: (rows[c.key].etag, rows[c.key].last_modified) for c in chosen}
         source_ids = {key: row.id for key, row in rows.items()}
-    store = CrawlStore(engine, run.id, source_ids, settings.source_backoff_minutes, progress=progress)
+    store = CrawlStore(
+        engine, run.id, source_ids, settings.source_backoff_minutes, progress=progress
+    )
     process = CrawlerProcess(scrapy_settings(settings))
     process.crawl(
-        PressWatchSpider, sources=chosen, validators=validators, store=store,
+        PressWatchSpider,
+        sources=chosen,
+        validators=validators,
+        store=store,
         max_items=settings.max_items_per_source,
-    )  # fmt: skip
+    )
     process.start()
     store.close({c.key: c for c in chosen})
     return CrawlSummary(run.id, store.fetched, store.kept, dict(store.dropped), dict(store.errors))
@@ -119,6 +125,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-

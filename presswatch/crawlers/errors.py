@@ -32,7 +32,10 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
     from scrapy.spidermiddlewares.httperror import HttpError
 
     exc = failure.value
-    for name, kind in (("DownloadTimeoutError", "timeout"), ("DownloadCancelledError", "oversized")):
+    for name, kind in (
+        ("DownloadTimeoutError", "timeout"),
+        ("DownloadCancelledError", "oversized"),
+    ):
         scrapy_cls = getattr(exceptions, name, None)  # Scrapy ≥ 2.13 raises its own classes
         if scrapy_cls is not None and isinstance(exc, scrapy_cls):
             return kind, f"{type(exc).__name__}: {exc}".rstrip(": ")

@@ -12,7 +12,6 @@ import feedparser
 from presswatch.crawlers.listing import Link, ListingResult, register
 from presswatch.sources import SourceConfig
 
-
 #: feedparser's complaints about transport metadata, not about the feed itself.
 BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 

@@ -33,7 +33,6 @@ class PressWatchSpider(scrapy.Spider):
     """Crawls the configured sources of one run."""
 
     name = "presswatch"
-    custom_settings: dict[str, Any] = {}
 
     def __init__(
         self,
@@ -66,10 +65,14 @@ class PressWatchSpider(scrapy.Spider):
                 k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", modified)) if v
             }
         return scrapy.Request(
-            url, callback=self.parse_source, errback=self.source_failed, headers=headers,
-            dont_filter=True, priority=10,
+            url,
+            callback=self.parse_source,
+            errback=self.source_failed,
+            headers=headers,
+            dont_filter=True,
+            priority=10,
             meta={"source": source.key, "page": page, "handle_httpstatus_list": [304]},
-        )  # fmt: skip
+        )
 
     def parse_source(self, response: Response) -> Iterator[scrapy.Request]:
         """Parse a feed, sitemap, listing or channel page and request what it lists."""
@@ -81,8 +84,8 @@ class PressWatchSpider(scrapy.Spider):
             self.store.drop("not modified", response.url, count_only=True)
             return
         if response.meta["page"] == 0:
-            state.etag = response.headers.get(b"ETag", b"").decode("latin-1")
-            state.last_modified = response.headers.get(b"Last-Modified", b"").decode("latin-1")
+            state.etag = (response.headers.get(b"ETag") or b"").decode("latin-1")
+            state.last_modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1")
         result = parse_listing(source, response.url, response.body)
         errors = list(result.errors)
         if errors and not (result.links or result.documents or result.next_pages):
@@ -123,10 +126,12 @@ class PressWatchSpider(scrapy.Spider):
             self.requested.add(url)
             state.listed += 1
             yield scrapy.Request(
-                link.url, callback=self.parse_article, errback=self.article_failed,
+                link.url,
+                callback=self.parse_article,
+                errback=self.article_failed,
                 meta={"source": source.key, "link": link},
                 dont_filter=True,  # deduplicated above; this lets the redirect cap catch loops
-            )  # fmt: skip
+            )
 
     def parse_article(self, response: Response) -> None:
         """Extract one article page and hand the document to the store."""
@@ -137,9 +142,15 @@ class PressWatchSpider(scrapy.Spider):
             doc = article_document(source, link, response.url, response.body)
         except ExtractionError as exc:
             self.store.error(source.key, "extraction", str(exc), response.url, transient=False)
-            doc = Document(url=link.url, source=source.key, title=link.title,
-                           canonical_url=canonicalize(response.url), source_kind=source.source_kind,
-                           fetched_at=datetime.now(UTC), extra={"extraction_error": str(exc)})  # fmt: skip
+            doc = Document(
+                url=link.url,
+                source=source.key,
+                title=link.title,
+                canonical_url=canonicalize(response.url),
+                source_kind=source.source_kind,
+                fetched_at=datetime.now(UTC),
+                extra={"extraction_error": str(exc)},
+            )
         self.store.add(doc)
 
     def source_failed(self, failure: Failure) -> None:
@@ -166,8 +177,13 @@ class PressWatchSpider(scrapy.Spider):
 
 def article_document(source: SourceConfig, link: Link, final_url: str, body: bytes) -> Document:
     """The document for one fetched article page, metadata from the page first, then the feed."""
-    extracted = extract(body, url=final_url, hints=source.extract if source.extract.content_selector
-                        or source.extract.drop_selectors else None)  # fmt: skip
+    extracted = extract(
+        body,
+        url=final_url,
+        hints=source.extract
+        if source.extract.content_selector or source.extract.drop_selectors
+        else None,
+    )
     return Document(
         url=link.url,
         source=source.key,

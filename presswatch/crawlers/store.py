@@ -1,4 +1,4 @@
-"""Fetch: the crawl's side of the hand-off — extracted documents, errors and source state to the database.
+"""Fetch: the crawl's side of the hand-off — documents, errors and source state to the database.
 
 Documents are written in small transactions as they arrive, so a crawl killed at any moment
 keeps what it stored; a source's validators (ETag, Last-Modified) are written only once every
@@ -123,27 +123,39 @@ class CrawlStore:
             for key in configs:
                 self._record_source(session, key, self.state(key))
             repository.finish_run(
-                session, self.run_id, fetched=self.fetched, kept=self.kept,
-                dropped=self.dropped, errors=self.errors,
-            )  # fmt: skip
+                session,
+                self.run_id,
+                fetched=self.fetched,
+                kept=self.kept,
+                dropped=self.dropped,
+                errors=self.errors,
+            )
 
     def _record_source(self, session: Session, key: str, st: SourceState) -> None:
         source_id = self.source_ids[key]
         if st.failed:
             repository.record_source_result(
-                session, source_id, ok=False, status="error", error=st.failed,
+                session,
+                source_id,
+                ok=False,
+                status="error",
+                error=st.failed,
                 backoff_minutes=self.backoff_minutes,
-            )  # fmt: skip
+            )
             return
         if st.not_modified:  # keep the validators that earned the 304
             repository.record_source_result(session, source_id, ok=True, status="not modified")
             return
         complete = st.complete and st.transient_failures == 0
         repository.record_source_result(
-            session, source_id, ok=True, error=st.warning,
+            session,
+            source_id,
+            ok=True,
+            error=st.warning,
             status=f"partly read, {st.listed} listed" if st.warning else f"ok, {st.listed} listed",
-            etag=st.etag if complete else "", last_modified=st.last_modified if complete else "",
-        )  # fmt: skip
+            etag=st.etag if complete else "",
+            last_modified=st.last_modified if complete else "",
+        )
 
     def _say(self, line: str) -> None:
         if self.progress is not None:

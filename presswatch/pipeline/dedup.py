@@ -37,7 +37,9 @@ def shingles(text: str) -> set[int]:
     if len(words) < SHINGLE_WORDS:
         words = words + [""] * (SHINGLE_WORDS - len(words))
     grams = (" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1))
-    return {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little") for g in grams}
+    return {
+        int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little") for g in grams
+    }
 
 
 def minhash(hashes: set[int]) -> np.ndarray[Any, np.dtype[np.uint64]]:
@@ -78,8 +80,11 @@ class DedupIndex:
             return self.by_hash[doc.content_hash], None
         stmt = (
             select(m.Document.id, m.Document.story_id)
-            .where(m.Document.content_hash == doc.content_hash, m.Document.id != (doc.id or -1),
-                   m.Document.status != "fetched")  # fmt: skip
+            .where(
+                m.Document.content_hash == doc.content_hash,
+                m.Document.id != (doc.id or -1),
+                m.Document.status != "fetched",
+            )
             .order_by(m.Document.id)
             .limit(1)
         )
@@ -126,7 +131,9 @@ class Deduplicate:
         self.threshold = threshold
 
     @classmethod
-    def from_settings(cls, settings: Settings, engine: Engine | None = None, **_: Any) -> Deduplicate:
+    def from_settings(
+        cls, settings: Settings, engine: Engine | None = None, **_: Any
+    ) -> Deduplicate:
         if engine is None:
             raise NotConfigured("deduplication needs the database (no engine given)")
         return cls(DedupIndex(engine), settings.near_duplicate_threshold)

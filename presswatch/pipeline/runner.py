@@ -68,9 +68,11 @@ class Runner:
         self._pool: ProcessPoolExecutor | None = None
         if self.workers > 1 and self.parallel:
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=get_context("forkserver"),
-                initializer=_init_worker, initargs=(settings, len(self.serial)),
-            )  # fmt: skip
+                self.workers,
+                mp_context=get_context("forkserver"),
+                initializer=_init_worker,
+                initargs=(settings, len(self.serial)),
+            )
 
     def run(self, docs: Sequence[Document]) -> list[Outcome]:
         """All documents of a batch through all stages, in the batch's order."""

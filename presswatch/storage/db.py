@@ -92,7 +92,9 @@ def head_revision() -> str:
     """The newest revision the code knows."""
     from alembic.script import ScriptDirectory
 
-    head = ScriptDirectory.from_config(_alembic_config(create_engine("sqlite://"))).get_current_head()
+    head = ScriptDirectory.from_config(
+        _alembic_config(create_engine("sqlite://"))
+    ).get_current_head()
     if head is None:
         raise StorageError("no migrations found")
     return head

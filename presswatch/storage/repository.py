@@ -144,7 +144,9 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
         found.update(
-            session.scalars(select(m.Document.canonical_url).where(m.Document.canonical_url.in_(chunk)))
+            session.scalars(
+                select(m.Document.canonical_url).where(m.Document.canonical_url.in_(chunk))
+            )
         )
     return found
 
@@ -318,18 +320,23 @@ def refresh_story(session: Session, story_id: int) -> None:
     if first is None:
         return
     docs, sources, last = session.execute(
-        select(func.count(), func.count(func.distinct(m.Document.source_id)), func.max(seen))
-        .where(m.Document.story_id == story_id)
+        select(func.count(), func.count(func.distinct(m.Document.source_id)), func.max(seen)).where(
+            m.Document.story_id == story_id
+        )
     ).one()
     session.execute(
         update(m.Story)
         .where(m.Story.id == story_id)
         .values(
-            first_document_id=first[0], first_source_id=first[1], first_seen_at=_aware(first[2]),
-            last_seen_at=_aware(last), document_count=docs, source_count=sources,
+            first_document_id=first[0],
+            first_source_id=first[1],
+            first_seen_at=_aware(first[2]),
+            last_seen_at=_aware(last),
+            document_count=docs,
+            source_count=sources,
             title=first[3][:1000],
         )
-    )  # fmt: skip
+    )
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
@@ -344,17 +351,39 @@ def _aware(value: datetime | str | None) -> datetime | None:
 def _save_tags(session: Session, doc: Doc) -> None:
     session.execute(delete(m.Tag).where(m.Tag.document_id == doc.id))
     rows = [
-        {"document_id": doc.id, "kind": "topic", "label": t.label, "score": t.score,
-         "evidence": t.evidence, "model_version": t.model_version}
+        {
+            "document_id": doc.id,
+            "kind": "topic",
+            "label": t.label,
+            "score": t.score,
+            "evidence": t.evidence,
+            "model_version": t.model_version,
+        }
         for t in doc.topics.values()
-    ]  # fmt: skip
+    ]
     if doc.tone is not None:
-        rows.append({"document_id": doc.id, "kind": "tone", "label": doc.tone.label,
-                     "score": doc.tone.score, "evidence": doc.tone.evidence,
-                     "model_version": doc.tone.model_version})  # fmt: skip
+        rows.append(
+            {
+                "document_id": doc.id,
+                "kind": "tone",
+                "label": doc.tone.label,
+                "score": doc.tone.score,
+                "evidence": doc.tone.evidence,
+                "model_version": doc.tone.model_version,
+            }
+        )
     places = sorted({mention.name for mention in doc.mentions})
-    rows += [{"document_id": doc.id, "kind": "place", "label": p[:100], "score": 1.0,
-              "evidence": [], "model_version": ""} for p in places]  # fmt: skip
+    rows += [
+        {
+            "document_id": doc.id,
+            "kind": "place",
+            "label": p[:100],
+            "score": 1.0,
+            "evidence": [],
+            "model_version": "",
+        }
+        for p in places
+    ]
     if rows:
         session.execute(insert(m.Tag), rows)
 
@@ -373,7 +402,9 @@ def save_flag(session: Session, doc: Doc) -> int:
     session.flush()
     session.execute(delete(m.FlagSignal).where(m.FlagSignal.flag_id == flag.id))
     session.add_all(
-        m.FlagSignal(flag_id=flag.id, name=s.name, score=s.score, weight=s.weight, evidence=s.evidence)
+        m.FlagSignal(
+            flag_id=flag.id, name=s.name, score=s.score, weight=s.weight, evidence=s.evidence
+        )
         for s in decision.signals
     )
     return flag.id

@@ -22,12 +22,16 @@ def site() -> Iterator[FixtureServer]:
         yield server
 
 
-def write_settings(tmp_path: Path, server: FixtureServer, sources: str | None = None, **values: Any) -> Path:
+def write_settings(
+    tmp_path: Path, server: FixtureServer, sources: str | None = None, **values: Any
+) -> Path:
     """A settings file and config folder pointing at the fixture server."""
     config = tmp_path / "config"
     config.mkdir(exist_ok=True)
     text = sources if sources is not None else (SITE / "sources.toml").read_text(encoding="utf-8")
-    (config / "sources.toml").write_text(text.replace("{{BASE}}", server.base_url), encoding="utf-8")
+    (config / "sources.toml").write_text(
+        text.replace("{{BASE}}", server.base_url), encoding="utf-8"
+    )
     settings = {
         "database_url": f"sqlite:///{tmp_path / 'presswatch.db'}",
         "config_dir": str(config),
@@ -51,9 +55,14 @@ def _toml(value: Any) -> str:
     return repr(value)
 
 
-def presswatch(settings_file: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def presswatch(
+    settings_file: Path, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     """Run the real CLI in a child process (Scrapy's reactor runs once per process)."""
     return subprocess.run(
         [sys.executable, "-m", "presswatch", "--config", str(settings_file), *args],
-        capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -16,14 +16,20 @@ def _db(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make_engine(f"sqlite:///{tmp_path / 'presswatch.db'}")
 
 
-def test_crawl_stores_each_article_once_and_reports_errors(tmp_path: Path, site: FixtureServer) -> None:
+def test_crawl_stores_each_article_once_and_reports_errors(
+    tmp_path: Path, site: FixtureServer
+) -> None:
     settings = write_settings(tmp_path, site)
     result = presswatch(settings, "crawl")
     assert result.returncode == 0, result.stderr
     engine = _db(tmp_path)
     with transaction(engine) as session:
         urls = sorted(session.scalars(select(m.Document.canonical_url)))
-        errors = dict(session.execute(select(m.CrawlError.kind, func.count()).group_by(m.CrawlError.kind)).all())
+        errors = dict(
+            session.execute(
+                select(m.CrawlError.kind, func.count()).group_by(m.CrawlError.kind)
+            ).all()
+        )
         run = session.scalars(select(m.CrawlRun)).one()
     assert urls == [f"{site.base_url}/news/{i}.html" for i in (1, 2, 3)]  # tracking params gone
     assert run.status == "finished" and run.kept == 3
@@ -49,7 +55,9 @@ def test_failing_source_backs_off_and_others_continue(tmp_path: Path, site: Fixt
     assert sources["test-feed"].consecutive_failures == 0 and sources["test-feed"].etag
 
 
-def test_second_crawl_uses_conditional_get_and_adds_nothing(tmp_path: Path, site: FixtureServer) -> None:
+def test_second_crawl_uses_conditional_get_and_adds_nothing(
+    tmp_path: Path, site: FixtureServer
+) -> None:
     settings = write_settings(tmp_path, site)
     assert presswatch(settings, "crawl", "test-feed").returncode == 0
     etag_request = len(site.requests_for("/feed.xml"))
@@ -63,7 +71,9 @@ def test_second_crawl_uses_conditional_get_and_adds_nothing(tmp_path: Path, site
     assert source.last_status == "not modified"
 
 
-def test_transient_article_failure_keeps_feed_unvalidated(tmp_path: Path, site: FixtureServer) -> None:
+def test_transient_article_failure_keeps_feed_unvalidated(
+    tmp_path: Path, site: FixtureServer
+) -> None:
     """A feed whose article failed is read in full next time, so the article is not lost."""
     settings = write_settings(tmp_path, site)
     presswatch(settings, "crawl", "test-faults")

@@ -118,8 +118,16 @@ def test_default_hint_selectors_parse() -> None:
 
 def test_tokens_and_f1() -> None:
     assert tokens("Hòa bình, HOÀ-bình_x 3.000 đồng/lượng") == [
-        "hòa", "bình", "hoà", "bình", "x", "3", "000", "đồng", "lượng",
-    ]  # fmt: skip
+        "hòa",
+        "bình",
+        "hoà",
+        "bình",
+        "x",
+        "3",
+        "000",
+        "đồng",
+        "lượng",
+    ]
     assert tokens("Ho\u0300a") == tokens("Hòa")  # NFC
     assert token_f1("a b c", "a b c") == 1.0
     assert token_f1("a b c", "a b d") == pytest.approx(2 / 3)

@@ -32,7 +32,9 @@ def _make_site(root: Path) -> None:
             f"<body><article><h1>Ngày hội số {n}</h1>{body}</article></body></html>",
             encoding="utf-8",
         )
-        items.append(f"<item><title>Ngày hội {n}</title><link>{{{{BASE}}}}/a/{n}.html</link></item>")
+        items.append(
+            f"<item><title>Ngày hội {n}</title><link>{{{{BASE}}}}/a/{n}.html</link></item>"
+        )
     (root / "feed.xml").write_text(
         f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
         f"{''.join(items)}</channel></rss>",
@@ -55,13 +57,15 @@ def test_sigkill_midway_then_rerun_loses_and_duplicates_nothing(tmp_path: Path) 
     _make_site(site)
     sources = '[source.slow]\nname = "Chậm"\nkind = "rss"\nurls = ["{{BASE}}/feed.xml"]\n'
     with FixtureServer(site) as server:
-        settings = write_settings(tmp_path, server, sources, download_delay=0.15,
-                                  concurrent_per_domain=1)  # fmt: skip
+        settings = write_settings(
+            tmp_path, server, sources, download_delay=0.15, concurrent_per_domain=1
+        )
         db = tmp_path / "presswatch.db"
         child = subprocess.Popen(
             [sys.executable, "-m", "presswatch", "--config", str(settings), "crawl"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while len(_stored(db)) < 5 and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.05)

@@ -9,7 +9,7 @@ from sqlalchemy import Engine, select
 
 from presswatch.document import Document
 from presswatch.errors import Drop
-from presswatch.pipeline.dedup import Deduplicate, DedupIndex, jaccard, shingles
+from presswatch.pipeline.dedup import DedupIndex, Deduplicate, jaccard, shingles
 from presswatch.pipeline.normalize import Normalize
 from presswatch.sources import SourceConfig
 from presswatch.storage import models as m
@@ -26,10 +26,18 @@ def _texts() -> dict[str, str]:
 def _process(engine: Engine, names: list[str]) -> dict[str, Document | str]:
     texts = _texts()
     with transaction(engine) as session:
-        ids = {k: s.id for k, s in repository.sync_sources(
-            session, [SourceConfig(key="a", name="A", kind="rss", urls=("u",))]).items()}  # fmt: skip
-        docs = [Document(url=f"http://a.example/{n}", source="a", text=texts[n], title=n) for n in names]
-        repository.add_documents(session, [Normalize(("vi",), 20).process(d) for d in docs], ids, None)
+        ids = {
+            k: s.id
+            for k, s in repository.sync_sources(
+                session, [SourceConfig(key="a", name="A", kind="rss", urls=("u",))]
+            ).items()
+        }
+        docs = [
+            Document(url=f"http://a.example/{n}", source="a", text=texts[n], title=n) for n in names
+        ]
+        repository.add_documents(
+            session, [Normalize(("vi",), 20).process(d) for d in docs], ids, None
+        )
         batch = repository.load_batch(session, 100)
     stage = Deduplicate(DedupIndex(engine), 0.7)
     results: dict[str, Document | str] = {}
@@ -72,8 +80,10 @@ def test_duplicates_inside_one_batch_are_found(engine: Engine) -> None:
         assert session.scalars(select(m.Story)).one().document_count == 3
 
 
-@pytest.mark.parametrize(("a", "b", "low", "high"), [("original", "edited_copy", 0.7, 0.99),
-                                                     ("original", "unrelated", 0.0, 0.05)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("a", "b", "low", "high"),
+    [("original", "edited_copy", 0.7, 0.99), ("original", "unrelated", 0.0, 0.05)],
+)
 def test_jaccard_of_shingles(a: str, b: str, low: float, high: float) -> None:
     texts = _texts()
     assert low <= jaccard(shingles(texts[a]), shingles(texts[b])) <= high

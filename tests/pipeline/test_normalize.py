@@ -34,12 +34,16 @@ def test_clean_text_normalises_tone_marks_and_whitespace() -> None:
 
 
 def _doc(text: str, **kw: object) -> Document:
-    return Document(url="http://a.example/x?utm_source=y", source="a", title="Tiêu  đề", text=text, **kw)  # type: ignore[arg-type]
+    return Document(
+        url="http://a.example/x?utm_source=y", source="a", title="Tiêu  đề", text=text, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_normalize_fills_identity_language_and_hash() -> None:
     stage = Normalize(("vi",), 20)
-    doc = stage.process(_doc("Người dân phường Sóc Trăng, thành phố Cần Thơ đón Tết vui vẻ và an toàn."))
+    doc = stage.process(
+        _doc("Người dân phường Sóc Trăng, thành phố Cần Thơ đón Tết vui vẻ và an toàn.")
+    )
     assert doc.title == "Tiêu đề" and doc.canonical_url == "http://a.example/x"
     assert doc.language == "vi" and len(doc.content_hash) == 64
 
@@ -48,8 +52,14 @@ def test_normalize_fills_identity_language_and_hash() -> None:
     ("doc", "reason"),
     [
         (_doc("ngắn"), "empty: 4 characters"),
-        (_doc("The provincial government announced a new bridge over the river today."), "language: en"),
-        (_doc("", extra={"extraction_error": "no article text"}), "extraction failed: no article text"),
+        (
+            _doc("The provincial government announced a new bridge over the river today."),
+            "language: en",
+        ),
+        (
+            _doc("", extra={"extraction_error": "no article text"}),
+            "extraction failed: no article text",
+        ),
     ],
 )
 def test_normalize_drops_with_a_reason(doc: Document, reason: str) -> None:

@@ -17,25 +17,40 @@ T0 = datetime(2025, 7, 2, 8, 30, tzinfo=UTC)
 
 
 def _source_ids(engine: Engine) -> dict[str, int]:
-    configs = [SourceConfig(key="a", name="A", kind="rss", urls=("http://a.example/rss",)),
-               SourceConfig(key="b", name="B", kind="rss", urls=("http://b.example/rss",),
-                            source_kind="foreign")]  # fmt: skip
+    configs = [
+        SourceConfig(key="a", name="A", kind="rss", urls=("http://a.example/rss",)),
+        SourceConfig(
+            key="b", name="B", kind="rss", urls=("http://b.example/rss",), source_kind="foreign"
+        ),
+    ]
     with transaction(engine) as session:
         return {k: s.id for k, s in repository.sync_sources(session, configs).items()}
 
 
 def _doc(n: int, source: str = "a") -> Document:
-    return Document(url=f"http://{source}.example/{n}.html", source=source, title=f"Bài {n}",
-                    text=f"Nội dung bài {n} ở phường Sóc Trăng.", published_at=T0 + timedelta(hours=n),
-                    canonical_url=f"http://{source}.example/{n}.html")  # fmt: skip
+    return Document(
+        url=f"http://{source}.example/{n}.html",
+        source=source,
+        title=f"Bài {n}",
+        text=f"Nội dung bài {n} ở phường Sóc Trăng.",
+        published_at=T0 + timedelta(hours=n),
+        canonical_url=f"http://{source}.example/{n}.html",
+    )
 
 
 def test_migrations_are_idempotent_and_complete(any_engine: Engine) -> None:
     migrate(any_engine)
     check_schema(any_engine)
-    assert {"documents", "stories", "sources", "tags", "flags", "reviews", "outbox", "crawl_runs"} <= set(
-        table_names(any_engine)
-    )
+    assert {
+        "documents",
+        "stories",
+        "sources",
+        "tags",
+        "flags",
+        "reviews",
+        "outbox",
+        "crawl_runs",
+    } <= set(table_names(any_engine))
 
 
 def test_documents_are_stored_once_whatever_the_reruns(any_engine: Engine) -> None:
@@ -70,8 +85,13 @@ def test_processed_document_gets_story_tags_and_flag_with_signals(any_engine: En
         first, second = repository.load_batch(session, 10)
     first.topics = {"fisheries": Tag("fisheries", 0.9, ["tàu cá"], "t1")}
     first.tone = Tag("negative", 0.7, [], "tone1")
-    first.flag = FlagDecision(0.91, True, ["repeats a known false claim"],
-                              [Signal("claim_match", 0.95, 0.6, {"claim_id": 1, "sentence": "…"})], "m1")  # fmt: skip
+    first.flag = FlagDecision(
+        0.91,
+        True,
+        ["repeats a known false claim"],
+        [Signal("claim_match", 0.95, 0.6, {"claim_id": 1, "sentence": "…"})],
+        "m1",
+    )
     second.extra["story_with"] = first.id
     with transaction(any_engine) as session:
         repository.save_processed(session, first)
@@ -93,13 +113,17 @@ def test_reprocessing_replaces_tags_and_keeps_review_status(any_engine: Engine) 
     with transaction(any_engine) as session:
         repository.add_documents(session, [_doc(1)], ids, None)
         (doc,) = repository.load_batch(session, 10)
-    doc.flag = FlagDecision(0.8, True, ["r"], [Signal("content_model", 0.8, 1.0, {"terms": ["x"]})], "m1")
+    doc.flag = FlagDecision(
+        0.8, True, ["r"], [Signal("content_model", 0.8, 1.0, {"terms": ["x"]})], "m1"
+    )
     doc.topics = {"religion": Tag("religion", 0.6)}
     with transaction(any_engine) as session:
         repository.save_processed(session, doc)
         session.execute(m.Flag.__table__.update().values(status="confirmed"))
     doc.topics = {"asean": Tag("asean", 0.7)}
-    doc.flag = FlagDecision(0.85, True, ["r2"], [Signal("content_model", 0.85, 1.0, {"terms": ["y"]})], "m2")
+    doc.flag = FlagDecision(
+        0.85, True, ["r2"], [Signal("content_model", 0.85, 1.0, {"terms": ["y"]})], "m2"
+    )
     with transaction(any_engine) as session:
         repository.save_processed(session, doc)
     with transaction(any_engine) as session:
@@ -114,8 +138,9 @@ def test_source_backoff_doubles_and_success_resets(any_engine: Engine) -> None:
     ids = _source_ids(any_engine)
     with transaction(any_engine) as session:
         for _ in range(3):
-            repository.record_source_result(session, ids["a"], ok=False, status="error",
-                                            error="http_500", backoff_minutes=10)  # fmt: skip
+            repository.record_source_result(
+                session, ids["a"], ok=False, status="error", error="http_500", backoff_minutes=10
+            )
         source = session.get(m.Source, ids["a"])
         assert source is not None and source.consecutive_failures == 3
         assert source.next_attempt_at is not None and source.last_fetch_at is not None
@@ -127,9 +152,19 @@ def test_source_backoff_doubles_and_success_resets(any_engine: Engine) -> None:
 def test_runs_keep_counts_of_what_was_dropped_and_why(any_engine: Engine) -> None:
     with transaction(any_engine) as session:
         run = repository.start_run(session, "crawl", ["a"], 123)
-        repository.finish_run(session, run.id, fetched=5, kept=3,
-                              dropped=Counter({"already stored": 2}), errors=Counter({"http_500": 1}))  # fmt: skip
+        repository.finish_run(
+            session,
+            run.id,
+            fetched=5,
+            kept=3,
+            dropped=Counter({"already stored": 2}),
+            errors=Counter({"http_500": 1}),
+        )
     with transaction(any_engine) as session:
         (stored,) = queries.recent_runs(session)
     assert (stored.status, stored.kept, stored.dropped, stored.errors) == (
-        "finished", 3, {"already stored": 2}, {"http_500": 1})  # fmt: skip
+        "finished",
+        3,
+        {"already stored": 2},
+        {"http_500": 1},
+    )
