@@ -56,11 +56,9 @@ def extract(
     *,
     default_hints: bool = True,
 ) -> Extracted:
-    """Extract headline, text and metadata from a page; ExtractionError when there is no article.
-
-    Without ``hints`` (or with empty ones) the built-in hints for the URL's domain are used,
-    unless ``default_hints`` is False.
-    """
+    """Extract headline, text and metadata from a page; ExtractionError when there is no article."""
+    # Without hints (or with empty ones) the built-in hints of the URL's domain apply, unless
+    # default_hints is False.
     tree = _parse(html)
     if default_hints and (hints is None or hints == ExtractHints()):
         hints = hints_for(url or "")

@@ -151,8 +151,7 @@ def _is_byline(el: lxml.html.HtmlElement) -> bool:
 
 
 def _is_layout_table(table: lxml.html.HtmlElement) -> bool:
-    """A table that lays out the page (old sites) rather than holding data: it nests tables,
-    holds headings, or has a cell with several paragraphs of prose."""
+    """A table laying out an old page: it nests tables, holds headings or paragraphs of prose."""
     if table.find(".//table") is not None:
         return True
     for cell in _own_cells(table):
@@ -204,11 +203,13 @@ def hinted_text(tree: lxml.html.HtmlElement, hints: ExtractHints | None) -> str 
         return None
     page = lxml.html.Element("html")
     lxml.html.etree.SubElement(page, "body").append(copy.deepcopy(container))
-    return trafilatura_text(page, "") or render(container)
+    return trafilatura_text(page, "", fast=True) or render(container)
 
 
-def trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
+def trafilatura_text(tree: lxml.html.HtmlElement, url: str, fast: bool = False) -> str:
     """Main text found by trafilatura (comments excluded, tables kept), '' when it finds none."""
+    # fast=True skips trafilatura's fallback extractors: enough inside a hinted container, but
+    # on whole pages the fallbacks rescue odd layouts (realweb 019 is lost without them).
     text = trafilatura.extract(
         tree,
         url=url or None,
@@ -218,6 +219,7 @@ def trafilatura_text(tree: lxml.html.HtmlElement, url: str) -> str:
         include_links=False,
         deduplicate=False,
         with_metadata=False,
+        fast=fast,
     )
     return text or ""
 

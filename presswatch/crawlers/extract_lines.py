@@ -49,8 +49,7 @@ _MAX_TRAILER_WORDS = 7
 
 
 def tidy(text: str, title: str) -> tuple[list[str], str]:
-    """Body lines without UI words, date lines, link arrows, a repeated headline and trailing
-    bylines; also return the trailing byline that was cut (an author candidate)."""
+    """Body lines without UI words, dates, arrows, headline, trailing byline (also returned)."""
     lines = [_unpipe(clean_space(line)) for line in text.splitlines()]
     lines = [line for line in lines if _is_content(line, title)]
     return _cut_trailer(lines)
@@ -111,8 +110,7 @@ def _is_trailer(line: str) -> bool:
 
 
 def find_lead(tree: lxml.html.HtmlElement, description: str, title: str) -> str:
-    """The visible lead (sapo): an element whose text is the meta description, else one marked
-    as a lead that follows the headline."""
+    """The visible lead (sapo): the element showing the meta description, else one marked lead."""
     described = set(tokens(description))
     fallback = ""
     for el in _lead_candidates(tree):
