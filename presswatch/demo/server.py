@@ -13,8 +13,10 @@ import hashlib
 import html
 import http.server
 import logging
+import math
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
@@ -146,7 +148,8 @@ class FixtureServer:
         self.now = _anchor(now)
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
-        self._cache: dict[Path, Resource] = {}
+        self._cache: dict[tuple[Path, int, int], Resource] = {}
+        self._started = time.time()
         self._flaky: dict[str, int] = {}
         self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
@@ -233,14 +236,15 @@ class FixtureServer:
         path = self._resolve(route)
         if path is None:
             return None
+        stat = path.stat()
+        key = (path, stat.st_mtime_ns, stat.st_size)
         with self._lock:
-            cached = self._cache.get(path)
-        if cached is not None:
-            return cached
-        resource = self._load(path)
-        with self._lock:
-            self._cache[path] = resource
-        return resource
+            cached = self._cache.get(key)
+        if cached is None:
+            cached = self._load(path, stat.st_mtime)
+            with self._lock:
+                self._cache[key] = cached
+        return cached
 
     def _resolve(self, route: str) -> Path | None:
         parts = [p for p in unquote(route).split("/") if p]
@@ -253,15 +257,18 @@ class FixtureServer:
             path = path / "index.html"
         return path if path.is_file() else None
 
-    def _load(self, path: Path) -> Resource:
+    def _load(self, path: Path, mtime: float) -> Resource:
         body = path.read_bytes()
         if path.suffix in TEMPLATE_SUFFIXES:
             body = self.render(body.decode("utf-8")).encode("utf-8")
+        # A file edited while the server runs is newer than "now" by as long as it was edited after
+        # the start, so Last-Modified still moves forward when "now" is pinned in the past.
+        later = math.ceil(max(0.0, mtime - self._started))
         return Resource(
             body=body,
             content_type=content_type(path, body),
             etag='"' + hashlib.sha256(body).hexdigest()[:32] + '"',
-            last_modified=self.now,
+            last_modified=self.now + timedelta(seconds=later),
         )
 
 
@@ -380,14 +387,7 @@ _ARTICLE = """<!doctype html>
 </article></body></html>"""
 
 
-def _int_arg(query: dict[str, list[str]], name: str, default: int) -> int:
-    try:
-        return int(query.get(name, [str(default)])[0])
-    except ValueError:
-        return default
-
-
-def _float_arg(query: dict[str, list[str]], name: str, default: float) -> float:
+def _number(query: dict[str, list[str]], name: str, default: float) -> float:
     try:
         return float(query.get(name, [str(default)])[0])
     except ValueError:
@@ -401,10 +401,10 @@ def _serve_fault(handler: _Handler, route: str, query: dict[str, list[str]], hea
     if name == "500":
         handler.send_page(500, "<h1>500 – Lỗi máy chủ</h1>", head)
     elif name == "slow":
-        fixture.pause(_float_arg(query, "seconds", 5.0))
+        fixture.pause(_number(query, "seconds", 5.0))
         handler.send_page(200, "<h1>Trang chậm</h1><p>Máy chủ đã chờ rồi mới trả lời.</p>", head)
     elif name == "huge":
-        _send_huge(handler, _float_arg(query, "mb", 10), query.get("length", ["1"])[0] != "0", head)
+        _send_huge(handler, _number(query, "mb", 10), query.get("length", ["1"])[0] != "0", head)
     elif name == "redirect-loop":
         handler.send_page(302, "", head, Location="/_fault/redirect-loop")
     elif name == "redirect":
@@ -420,7 +420,7 @@ def _serve_fault(handler: _Handler, route: str, query: dict[str, list[str]], hea
 
 
 def _send_flaky(handler: _Handler, query: dict[str, list[str]], head: bool) -> None:
-    key, fail = query.get("key", ["default"])[0], _int_arg(query, "fail", 2)
+    key, fail = query.get("key", ["default"])[0], int(_number(query, "fail", 2))
     if handler.server.fixture.flaky_failures_left(key, fail):
         handler.send_page(503, "<h1>503 – Dịch vụ tạm thời gián đoạn</h1>", head)
         return

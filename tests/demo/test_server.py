@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -124,6 +125,23 @@ def test_last_modified_answers_304_and_an_older_date_answers_200(client: httpx.C
     older = "Mon, 11 May 2026 00:00:00 GMT"
     assert client.get("/feed.xml", headers={"If-Modified-Since": older}).status_code == 200
     assert client.get("/feed.xml", headers={"If-Modified-Since": "garbage"}).status_code == 200
+
+
+def test_a_file_edited_while_serving_gets_a_new_etag_and_a_later_date(
+    site: Path, server: FixtureServer, client: httpx.Client
+) -> None:
+    first = client.get("/feed.xml")
+    path = site / "feed.xml"
+    path.write_text(FEED.replace("-2d", "-1d"), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    cached = {"If-None-Match": first.headers["etag"]}
+    changed = client.get("/feed.xml", headers=cached)
+    assert changed.status_code == 200
+    assert "Mon, 11 May 2026 09:30:00 +0700" in changed.text
+    since = {"If-Modified-Since": first.headers["last-modified"]}
+    assert client.get("/feed.xml", headers=since).status_code == 200
+    assert parsedate_to_datetime(changed.headers["last-modified"]) > NOW
 
 
 def test_requests_are_recorded_with_their_headers(
