@@ -14,7 +14,10 @@ MAX_INPUT_BYTES = 5_000_000
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+#: More control or undecodable characters than this share of the page head: not text at all.
+_MAX_CONTROL_SHARE = 0.01
+_SNIFF_CHARS = 65_536
 #: Labels pages declare that Python spells differently or that browsers treat as a superset.
 _ALIASES = {
     "iso-8859-1": "cp1252",
@@ -85,6 +88,9 @@ def _guess(raw: bytes) -> str:
 def parse(html: bytes | str) -> lxml.html.HtmlElement:
     """Parse a page into an lxml tree, cutting oversized input; raise ValueError when not HTML."""
     text = decode(html) if isinstance(html, bytes) else html[:MAX_INPUT_BYTES]
+    head = text[:_SNIFF_CHARS]
+    if len(_CONTROL.findall(head)) > _MAX_CONTROL_SHARE * len(head):
+        raise ValueError("not an HTML page (binary content)")
     # NFC: windows-1258 and some editors write tone marks as combining characters.
     text = unicodedata.normalize("NFC", _CONTROL.sub("", _XML_DECL.sub("", text, count=1)))
     if not text.strip():

@@ -42,7 +42,8 @@ _UI_WORDS = frozenset(
 _SENTENCE_END = (".", "!", "?", "…", '"', "”", "'", ":", ";")
 _WEEKDAYS = re.compile(r"\b(?:thứ\s+\w+|chủ\s+nhật|cập\s+nhật|ngày|gmt[+-]?\d*|lúc)\b", re.I)
 _LEAD_MARK = re.compile(
-    r"sapo|lead|summary|description|chapeau|intro|excerpt|abstract|teaser|^phead$|^init$|short",
+    r"sapo|lead|summary|description|chapeau|intro|excerpt|abstract|teaser|standfirst|^dek$"
+    r"|^phead$|^init$|short",
     re.I,
 )
 _MAX_TRAILER_WORDS = 7
@@ -113,14 +114,18 @@ def find_lead(tree: lxml.html.HtmlElement, description: str, title: str) -> str:
     """The visible lead (sapo): the element showing the meta description, else one marked lead."""
     described = set(tokens(description))
     fallback = ""
+    after_headline = False  # a lead marked only by its class must follow the headline
     for el in _lead_candidates(tree):
         text = clean_space(el.text_content())
+        if text == title:
+            after_headline = True
+            continue
         words = tokens(text)
-        if len(words) < 8 or len(words) > 150 or text == title:
+        if len(words) < 8 or len(words) > 150 or el.tag == "h1":
             continue
         if described and _mostly_in(words, described) and len(words) >= 0.6 * len(described):
             return text
-        if not fallback and _marked_lead(el) and not _link_heavy(el):
+        if after_headline and not fallback and _marked_lead(el) and not _link_heavy(el):
             fallback = text
     return fallback
 
@@ -131,7 +136,7 @@ def _mostly_in(words: list[str], vocabulary: set[str]) -> bool:
 
 def _lead_candidates(tree: lxml.html.HtmlElement) -> Iterator[lxml.html.HtmlElement]:
     """Block elements that contain no other block, in document order."""
-    for el in tree.iter("h2", "h3", "p", "div", "span", "strong", "b", "em", "section"):
+    for el in tree.iter("h1", "h2", "h3", "p", "div", "span", "strong", "b", "em", "section"):
         if el.find(".//p") is None and el.find(".//div") is None and el.find(".//h2") is None:
             yield el
 

@@ -98,7 +98,7 @@ def json_ld_article(tree: lxml.html.HtmlElement) -> dict[str, Any]:
         raw = (script.text or "")[:_MAX_LD_CHARS]
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # hostile pages nest arrays thousands deep
             continue
         for obj in _ld_objects(data):
             if _ld_types(obj) & _ARTICLE_TYPES:
@@ -193,7 +193,7 @@ def _author(
     candidates += [_byline_text(el) for el in _byline_elements(tree)]
     candidates += [text for text in _right_aligned_texts(tree) if looks_like_name(text)]
     for raw in candidates:
-        name = clean_space(raw)
+        name = _BYLINE_PREFIX.sub("", clean_space(raw))
         if name and not _is_outlet(name, site, url):
             return name
     return ""
@@ -208,6 +208,7 @@ def _ld_authors(ld: dict[str, Any]) -> Iterator[str]:
             yield _ld_text(author.get("name"))
 
 
+_BYLINE_PREFIX = re.compile(r"^(?:bởi|by|tác giả|người viết|phóng viên)\s*:?\s+", re.I)
 _RIGHT = re.compile(r"text-align\s*:\s*right", re.I)
 _BYLINE_CLASS = re.compile(r"author|byline|tacgia|writer", re.I)
 

@@ -139,3 +139,46 @@ def test_oversized_input_is_cut_not_refused() -> None:
 def test_empty_or_garbage_input_raises_extraction_error(html: bytes | str) -> None:
     with pytest.raises(ExtractionError):
         extract(html)
+
+
+PARAGRAPH = (
+    "<p>" + "Người dân Sóc Trăng đón mùa nước nổi với nhiều niềm vui mới trong năm. " * 5 + "</p>"
+)
+ARTICLE = f"<html><head>{{head}}</head><body><h1>Mùa nước nổi về</h1>{PARAGRAPH * 3}</body></html>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 200,
+        b"%PDF-1.4\n" + bytes(range(256)) * 200,
+    ],
+)
+def test_binary_content_is_refused(html: bytes) -> None:
+    with pytest.raises(ExtractionError, match="not an HTML page"):
+        extract(html)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<script type="application/ld+json">' + "[" * 100_000 + "</script>",
+        '<script type="application/ld+json">{"@type": ["NewsArticle"], "author": 5,'
+        ' "datePublished": [1], "headline": {"x": 1}, "image": [null]}</script>',
+        '<meta property="og:image" content="javascript:alert(1)">',
+    ],
+)
+def test_hostile_metadata_is_ignored(head: str) -> None:
+    result = extract(ARTICLE.format(head=head))
+    assert result.title == "Mùa nước nổi về"
+    assert result.image_url == ""
+    assert "Người dân Sóc Trăng" in result.text
+
+
+def test_deep_nesting_does_not_crash() -> None:
+    html = "<html><body>" + "<div>" * 5000 + PARAGRAPH * 3 + "</div>" * 5000 + "</body></html>"
+    try:
+        result = extract(html)
+    except ExtractionError:
+        return  # the parser may give up on absurd depth; it must not crash
+    assert "Người dân Sóc Trăng" in result.text
