@@ -38,6 +38,21 @@ CLAIM_KINDS: dict[str, str] = {
     "fact": "Sự thật đã kiểm chứng",
     "press_release": "Thông cáo báo chí",
 }
+EVIDENCE_KEYS: dict[str, str] = {
+    "sentence": "Câu khớp",
+    "sentences": "Các câu khớp",
+    "matched_sentence": "Câu khớp",
+    "matched": "Đoạn khớp",
+    "terms": "Từ ngữ",
+    "claim_id": "Mục đối chiếu",
+    "claim_ids": "Mục đối chiếu",
+    "similarity": "Độ tương đồng",
+    "probability": "Xác suất",
+    "reliability": "Độ tin cậy",
+    "window": "Khoảng thời gian",
+    "count": "Số lượng",
+    "sources": "Nguồn",
+}
 ROLES: dict[str, str] = {"viewer": "Người xem", "analyst": "Chuyên viên", "admin": "Quản trị"}
 DECISIONS: dict[str, str] = {"confirm": "Xác nhận", "dismiss": "Bác bỏ"}
 #: Reason codes offered with each decision; the stored code is the key.
