@@ -161,9 +161,16 @@ def _title_tag(tree: lxml.html.HtmlElement) -> str:
 
 
 def _agrees(headline: str, declared: str) -> bool:
-    """True when most words of a visible headline occur in a declared title."""
-    words, other = tokens(headline), set(tokens(declared))
-    return len(words) >= 2 and sum(w in other for w in words) >= 0.8 * len(words)
+    """True when most words of a visible headline occur in a declared title, or the reverse."""
+    words, other = tokens(headline), tokens(declared)
+    if len(words) >= 2 and _share_in(words, other) >= 0.8:
+        return True
+    return len(other) >= 3 and _share_in(other, words) >= 0.9  # a shortened og:title
+
+
+def _share_in(words: list[str], other: list[str]) -> float:
+    vocabulary = set(other)
+    return sum(word in vocabulary for word in words) / len(words)
 
 
 def strip_site_suffix(title: str) -> str:
