@@ -225,6 +225,7 @@ def quarter_world(engine: Engine) -> dict[str, Any]:
         channel=ORG_CHANNEL,
         topics=("image_promotion",),
     )
+    hostile_story = w.story(HOSTILE_TITLE, at("2025-09-20 22:00"))
     hostile = w.doc(
         "tele",
         HOSTILE_TITLE,
@@ -233,6 +234,7 @@ def quarter_world(engine: Engine) -> dict[str, Any]:
         channel=PERSONAL_CHANNEL,
         topics=("human_rights",),
         tone="negative",
+        story=hostile_story,
     )
     w.doc(
         "rfa",
