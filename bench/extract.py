@@ -79,11 +79,15 @@ def throughput(repeat: int) -> None:
     refused = sum(_refused(html) for html in pages)
     floor = _docs_per_second(pages, repeat, lambda html: lxml.html.fromstring(html).text_content())
     ours = _docs_per_second(pages, repeat, _extract_quietly)
+    alone = _docs_per_second(pages, repeat, lambda html: trafilatura.extract(html))
     print()
     print(f"{len(pages)} pages ({refused} refused as listing/empty), {repeat} passes")
     print(f"extract():                         {ours:8.1f} docs/s")
     print(f"floor (lxml fromstring + text):    {floor:8.1f} docs/s")
     print(f"ratio extract / floor:             {ours / floor:8.3f}")
+    print(
+        f"for scale, trafilatura.extract():  {alone:8.1f} docs/s (ratio to it {ours / alone:.2f})"
+    )
 
 
 def _refused(html: bytes) -> bool:
