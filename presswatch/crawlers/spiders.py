@@ -177,13 +177,7 @@ class PressWatchSpider(scrapy.Spider):
 
 def article_document(source: SourceConfig, link: Link, final_url: str, body: bytes) -> Document:
     """The document for one fetched article page, metadata from the page first, then the feed."""
-    extracted = extract(
-        body,
-        url=final_url,
-        hints=source.extract
-        if source.extract.content_selector or source.extract.drop_selectors
-        else None,
-    )
+    extracted = extract(body, url=final_url, hints=source.extract)
     return Document(
         url=link.url,
         source=source.key,

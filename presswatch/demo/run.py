@@ -26,7 +26,7 @@ class DemoResult:
     outputs: dict[str, list[Path]] = field(default_factory=dict)
 
 
-def prepare_workdir(workdir: Path, config_dir: Path, base_url: str) -> Path:
+def prepare_workdir(workdir: Path, config_dir: Path, server: FixtureServer) -> Path:
     """A fresh work folder with a settings file and a config/ pointing at the fixture server."""
     workdir.mkdir(parents=True, exist_ok=True)
     for name in FRESH:
@@ -40,7 +40,7 @@ def prepare_workdir(workdir: Path, config_dir: Path, base_url: str) -> Path:
     for name in OPERATOR_FILES:
         if (config_dir / name).exists():
             shutil.copyfile(config_dir / name, config / name)
-    sources = (SITES / "sources.toml").read_text(encoding="utf-8").replace("{{BASE}}", base_url)
+    sources = server.render((SITES / "sources.toml").read_text(encoding="utf-8"))
     (config / "sources.toml").write_text(sources, encoding="utf-8")
     settings_file = workdir / "settings.toml"
     settings_file.write_text(
@@ -62,7 +62,7 @@ def run_demo(workdir: Path, settings: Settings, say: Say) -> DemoResult:
     workdir = workdir.resolve()
     with FixtureServer(SITES) as server:
         say(f"fixture sites on {server.base_url}")
-        settings_file = prepare_workdir(workdir, settings.path("config_dir"), server.base_url)
+        settings_file = prepare_workdir(workdir, settings.path("config_dir"), server)
         demo_settings = load_settings(settings_file, environ={})
         engine = make_engine(resolve_url(demo_settings.database_url, demo_settings.base_dir))
         migrate(engine)
