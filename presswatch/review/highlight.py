@@ -21,16 +21,25 @@ SNIPPET_KEYS = frozenset(
         "phrase", "phrases", "evidence",
     }
 )  # fmt: skip
+SENTENCE_KEYS = frozenset(
+    {"sentence", "sentences", "matched_sentence", "matched_sentences", "spans", "quote", "quotes"}
+)
+TERM_KEYS = frozenset({"term", "terms", "matched_terms", "keywords"})
 CLAIM_KEYS = frozenset({"claim_id", "claim_ids", "fact_id", "fact_ids"})
 MIN_SNIPPET = 2
 MAX_MARKS = 300
 
 
 def evidence_snippets(evidence: Any) -> list[str]:
-    """The strings under the snippet keys of an evidence structure (nested dicts and lists)."""
+    """The strings under the snippet keys of an evidence structure (nested dicts and lists).
+
+    When the evidence locates a sentence, its separate terms are not marked all over the text.
+    """
+    pairs = list(_walk(evidence))
+    located = any(key in SENTENCE_KEYS for key, _ in pairs)
     found: list[str] = []
-    for key, value in _walk(evidence):
-        if key in SNIPPET_KEYS:
+    for key, value in pairs:
+        if key in SNIPPET_KEYS and not (located and key in TERM_KEYS):
             found.extend(_strings(value))
     return _dedupe(s.strip() for s in found if len(s.strip()) >= MIN_SNIPPET)
 

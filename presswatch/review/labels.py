@@ -52,6 +52,16 @@ EVIDENCE_KEYS: dict[str, str] = {
     "window": "Khoảng thời gian",
     "count": "Số lượng",
     "sources": "Nguồn",
+    "claim": "Tin sai đã biết",
+    "correction": "Thông tin đúng",
+    "source_url": "Nguồn xác minh",
+    "refuted": "Bài viết bác bỏ tin này",
+    "fact_id": "Sự thật đối chiếu",
+    "subject": "Đối tượng",
+    "statement": "Sự thật đã kiểm chứng",
+    "verified": "Giá trị đúng",
+    "stated": "Giá trị trong bài",
+    "spans": "Vị trí trong bài",
 }
 ROLES: dict[str, str] = {"viewer": "Người xem", "analyst": "Chuyên viên", "admin": "Quản trị"}
 DECISIONS: dict[str, str] = {"confirm": "Xác nhận", "dismiss": "Bác bỏ"}
