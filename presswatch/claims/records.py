@@ -5,8 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 CLAIM_KINDS = ("false_claim", "fact", "press_release")
+#: Dates written without a zone are read in office time (the claim bases are Vietnamese).
+OFFICE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def parse_when(text: str) -> datetime | None:
+    """An ISO 8601 date or time ("2025-10-05", "2025-10-05T08:00:00+07:00"); None if not one."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=OFFICE_TZ)
 
 
 @dataclass(frozen=True, slots=True)
