@@ -9,6 +9,8 @@ once; a story alerts a group once per cool-down, and later alerts about it are u
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -25,6 +27,8 @@ from presswatch.reports.render import render, severity
 from presswatch.settings import Settings
 from presswatch.storage import models as m
 from presswatch.storage import queries as q
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(slots=True)
@@ -50,6 +54,18 @@ def alerts_config(settings: Settings) -> AlertConfig:
     """config/alerts.toml, re-read when the file changes."""
     path = settings.path("config_dir") / "alerts.toml"
     return _load(path, path.stat().st_mtime_ns if path.exists() else 0)
+
+
+def alert_hook(settings: Settings) -> Callable[[Session, Sequence[Any], datetime], None]:
+    """The pipeline's after-save hook: check alerts inside the batch's transaction."""
+
+    def after_save(session: Session, _outcomes: Sequence[Any], now: datetime) -> None:
+        if not (settings.path("config_dir") / "alerts.toml").exists():
+            log.warning("no alerts.toml in %s: no alerts are sent", settings.path("config_dir"))
+            return
+        check_alerts(session, settings, now)
+
+    return after_save
 
 
 @lru_cache(maxsize=4)

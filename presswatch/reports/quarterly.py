@@ -22,6 +22,8 @@ from presswatch.alerts_config import ReportConfig
 from presswatch.errors import InputError
 from presswatch.reports.alerts import alerts_config
 from presswatch.reports.docx_form import FormHead, write_docx
+from presswatch.reports.mail import enqueue
+from presswatch.reports.render import render
 from presswatch.settings import Settings
 from presswatch.storage import queries as q
 from presswatch.storage.db import transaction
@@ -194,8 +196,33 @@ def form_head(config: ReportConfig, data: ReportData, issued: date, number: int 
     )  # fmt: skip
 
 
-def report_after_quarter(engine: Engine, settings: Settings, now: datetime | None = None) -> Path:
+def report_after_quarter(
+    engine: Engine, settings: Settings, now: datetime | None = None, *, notify: bool = False
+) -> Path:
     """The scheduled job's work: the report of the quarter that ended before ``now``."""
     now = now or utcnow()
     quarter = Quarter.containing(now, ZoneInfo(settings.timezone)).previous()
-    return build_report(engine, settings, quarter, now=now).docx
+    result = build_report(engine, settings, quarter, now=now)
+    if notify:
+        with transaction(engine) as session:
+            notify_report(session, settings, result)
+    return result.docx
+
+
+def notify_report(session: Session, settings: Settings, result: ReportResult) -> int | None:
+    """Tell the digest recipients where the quarter's report was written (once per quarter)."""
+    quarter = result.data.quarter
+    lines = [
+        f"Báo cáo tình hình thông tin báo chí {quarter.label} đã được lập tự động:",
+        f"- Văn bản (DOCX): {result.docx}",
+        f"- Bản xem trên trình duyệt (HTML): {result.html}",
+        f"Tổng số tin, bài về địa bàn trong kỳ: {result.data.total}.",
+        "Đề nghị rà soát, bổ sung nhận xét trước khi trình ký.",
+    ]
+    html = render("report_notice.html", lines=lines)
+    return enqueue(
+        session, dedup_key=f"report:{quarter.key}", kind="report",
+        recipients=list(settings.digest_recipients),
+        subject=f"[PressWatch] Báo cáo {quarter.label} đã được lập", text="\n".join(lines) + "\n",
+        html=html, domain=settings.list_id,
+    )  # fmt: skip
