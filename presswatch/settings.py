@@ -53,6 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("download_delay", 1.0, "Seconds between requests to one domain"),
     Setting("robots_obey", True, "Obey robots.txt"),
     Setting("max_items_per_source", 200, "Most new items taken from one source in one crawl"),
+    Setting("extract_workers", 1, "Processes extracting article text during a crawl (0 = inline)"),
     Setting("source_backoff_minutes", 30, "First wait after a failing source; doubles per failure"),
     # Processing
     Setting("process_batch_size", 200, "Documents taken per processing batch"),

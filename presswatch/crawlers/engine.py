@@ -102,6 +102,7 @@ def run_crawl(
         validators=validators,
         store=store,
         max_items=settings.max_items_per_source,
+        extract_workers=settings.extract_workers,
     )
     process.start()
     store.close({c.key: c for c in chosen})

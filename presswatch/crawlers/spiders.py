@@ -7,9 +7,15 @@ bytes between Scrapy, the parsers in ``listing.py``, the extractor and the ``Cra
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
+from multiprocessing import get_context
 from typing import Any
 
 import scrapy
@@ -40,6 +46,7 @@ class PressWatchSpider(scrapy.Spider):
         validators: dict[str, tuple[str, str]],
         store: CrawlStore,
         max_items: int,
+        extract_workers: int = 1,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -47,7 +54,28 @@ class PressWatchSpider(scrapy.Spider):
         self.validators = validators
         self.store = store
         self.max_items = max_items
+        self.extract_workers = extract_workers
+        self._pool: ProcessPoolExecutor | None = None
         self.requested: set[str] = set()  # canonical URLs asked for in this run, any source
+
+    async def _extract(self, source: SourceConfig, link: Link, url: str, body: bytes) -> Document:
+        """Extraction is CPU work: in the crawl's own thread it would stall every download."""
+        if self.extract_workers <= 0:
+            return article_document(source, link, url, body)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.extract_workers,
+                mp_context=get_context("spawn"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, article_document, source, link, url, body)
+
+    def closed(self, reason: str) -> None:
+        """Stop the extraction workers when the crawl ends."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
     async def start(self) -> Any:
         """One request per configured URL of each source, with conditional-GET headers."""
@@ -86,7 +114,12 @@ class PressWatchSpider(scrapy.Spider):
         if response.meta["page"] == 0:
             state.etag = (response.headers.get(b"ETag") or b"").decode("latin-1")
             state.last_modified = (response.headers.get(b"Last-Modified") or b"").decode("latin-1")
-        result = parse_listing(source, response.url, response.body)
+        try:
+            result = parse_listing(source, response.url, response.body)
+        except Exception as exc:  # a parser bug must cost one source, not the whole run
+            log.exception("parser for %s failed on %s", source.kind, response.url)
+            self.store.source_failed(source.key, "parser_error", repr(exc), response.url)
+            return
         errors = list(result.errors)
         if errors and not (result.links or result.documents or result.next_pages):
             self.store.source_failed(source.key, *errors.pop(0), response.url)  # nothing usable
@@ -133,13 +166,13 @@ class PressWatchSpider(scrapy.Spider):
                 dont_filter=True,  # deduplicated above; this lets the redirect cap catch loops
             )
 
-    def parse_article(self, response: Response) -> None:
-        """Extract one article page and hand the document to the store."""
+    async def parse_article(self, response: Response) -> None:
+        """Extract one article page (in a worker process) and hand the document to the store."""
         source = self.sources[response.meta["source"]]
         link: Link = response.meta["link"]
         self.store.fetched += 1
         try:
-            doc = article_document(source, link, response.url, response.body)
+            doc = await self._extract(source, link, response.url, response.body)
         except ExtractionError as exc:
             self.store.error(source.key, "extraction", str(exc), response.url, transient=False)
             doc = Document(
@@ -173,6 +206,17 @@ class PressWatchSpider(scrapy.Spider):
         self.store.error(
             request.meta["source"], kind, message, request.url, transient=not permanent
         )
+
+
+def exit_with_parent(parent_pid: int, interval: float = 1.0) -> None:
+    """In a worker: exit when the crawl process is gone (killed crawls must not leave orphans)."""
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def article_document(source: SourceConfig, link: Link, final_url: str, body: bytes) -> Document:
