@@ -289,3 +289,11 @@ def retry_failed(session: Session, outbox_id: int | None = None) -> int:
         stmt = stmt.where(m.Outbox.id == outbox_id)
     result = session.execute(stmt.values(status="pending", attempts=0, next_attempt_at=utcnow()))
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def list_outbox(session: Session, status: str | None = None, limit: int = 50) -> list[m.Outbox]:
+    """Outbox rows, newest first, optionally of one status."""
+    stmt = select(m.Outbox).order_by(m.Outbox.id.desc()).limit(limit)
+    if status:
+        stmt = stmt.where(m.Outbox.status == status)
+    return list(session.scalars(stmt))
