@@ -142,6 +142,25 @@ def _check(key: str, value: Any) -> Any:
     return value
 
 
+EXAMPLE_HEADER = """\
+# PressWatch settings. Copy to config/settings.toml (read automatically) or pass --config FILE.
+# Every key is optional; a file overrides only the keys it sets. Secrets are never written here:
+# set PRESSWATCH_SMTP_PASSWORD and PRESSWATCH_SECRET_KEY in the environment. Any setting can also
+# come from PRESSWATCH_<NAME> (e.g. PRESSWATCH_DATABASE_URL=postgresql://pw@db/presswatch).
+"""
+
+
+def example_toml() -> str:
+    """The example settings file: every setting with its help and default."""
+    lines = [EXAMPLE_HEADER]
+    for s in SETTINGS:
+        if s.secret:
+            lines.append(f"# {s.name}: {s.help} — environment only: {ENV_PREFIX}{s.name.upper()}")
+        else:
+            lines += [f"# {s.help}", f"{s.name} = {_toml_literal(s.default)}"]
+    return "\n".join(lines) + "\n"
+
+
 def _toml_literal(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

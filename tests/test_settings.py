@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 from presswatch.errors import ConfigError
-from presswatch.settings import SETTINGS, load_settings
+from presswatch.settings import SETTINGS, example_toml, load_settings
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "config" / "settings.example.toml"
 
 
 def test_every_setting_is_in_the_example_file() -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
+    assert text == example_toml(), "regenerate: presswatch settings --example > " + str(EXAMPLE)
     values = tomllib.loads(text)
     for setting in SETTINGS:
         if setting.secret:

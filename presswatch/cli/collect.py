@@ -130,4 +130,24 @@ def status(ctx: Context) -> None:
     sys.stdout.flush()
 
 
-COMMANDS: list[click.Command] = [migrate, crawl, process, status]
+@click.command("settings")
+@click.option("--example", is_flag=True, help="Print the example file with every default instead.")
+@pass_context
+def show_settings(ctx: Context, example: bool) -> None:
+    """Show the settings in effect (secrets hidden), or the example settings file.
+
+    \b
+    Example:
+
+        presswatch settings --example > config/settings.toml
+    """
+    from presswatch.settings import example_toml
+
+    if example:
+        click.echo(example_toml(), nl=False)
+        return
+    for name, value in ctx.settings.as_dict().items():
+        click.echo(f"{name} = {value!r}")
+
+
+COMMANDS: list[click.Command] = [migrate, crawl, process, status, show_settings]
