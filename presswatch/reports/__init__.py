@@ -1,0 +1,1 @@
+"""Delivery: the outbox and mail, the daily digest, alerts and the quarterly report."""
