@@ -25,6 +25,7 @@ from twisted.python.failure import Failure
 from presswatch.crawlers.errors import classify_failure
 from presswatch.crawlers.extract import extract
 from presswatch.crawlers.listing import Link, parse_listing
+from presswatch.crawlers.social import record_reading
 from presswatch.crawlers.store import CrawlStore
 from presswatch.crawlers.urls import canonicalize, choose_canonical
 from presswatch.document import Document
@@ -139,6 +140,7 @@ class PressWatchSpider(scrapy.Spider):
         doc.canonical_url = doc.canonical_url or canonicalize(doc.url)
         if doc.key in self.store.known([doc.key]):
             self.store.drop("already stored", doc.url, count_only=True)
+            record_reading(self.store.engine, doc)  # a re-read post: its engagement time series
             return
         self.store.add(doc)
 
