@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from presswatch.errors import InputError
 from presswatch.storage import models as m
 from presswatch.storage.models import utcnow
 
+log = logging.getLogger(__name__)
 FORMATS = ("json", "csv", "claimreview")
 TEXT_KEYS = ("claim", "statement", "text", "claimReviewed")
 EXPORT_FIELDS = (
@@ -229,3 +231,17 @@ def export_text(claims: Sequence[m.Claim], fmt: str) -> str:
     for row in rows:
         writer.writerow(row | {"keywords": ";".join(row["keywords"])})
     return out.getvalue()
+
+
+def store_claimreview_documents(session: Session, outcomes: Sequence[Any], now: datetime) -> None:
+    """After-save hook: claims that crawled ClaimReview pages carried go into the claim base."""
+    for outcome in outcomes:
+        doc = outcome.doc
+        entries = []
+        for i, raw in enumerate(doc.extra.get("claimreview") or [], 1):
+            try:
+                entries.append(entry_from_mapping(raw, f"{doc.url} claim {i}"))
+            except InputError as exc:  # crawled markup is hostile: skip, never fail the batch
+                log.warning("claim review skipped: %s", exc)
+        if entries:
+            import_claims(session, entries, actor=f"source:{doc.source}")

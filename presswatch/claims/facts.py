@@ -42,6 +42,7 @@ BELOW = ("dưới", "chưa đến", "chưa tới", "không đến", "không tớ
 ABOUT = ("gần", "khoảng", "chừng", "xấp xỉ", "hàng", "ước", "ước tính", "độ")
 BREAKDOWN = ("trong đó", "trong số", "gồm", "bao gồm")
 OTHER_TIME = ("năm ngoái", "năm trước", "năm rồi", "mùa trước", "cách đây")
+PARTICLES = frozenset({"thôi", "à", "ạ", "nhé", "nha", "đấy", "vậy", "rồi", "luôn", "đâu", "hả"})
 PLACE_WORDS = frozenset({"ở", "tại", "trên", "thuộc", "của", "khu", "toàn"})
 NOT_HOLDER = frozenset({"nguyên", "cựu", "phó", "quyền", "tân", "trợ", "lý"})
 SUBJECT_STOP = frozenset({"số", "lượng", "tổng", "tỷ", "lệ", "diện", "tích"})
@@ -103,6 +104,7 @@ class _Fact:
     required: frozenset[str]
     known: frozenset[float]
     years: frozenset[str]
+    own_words: frozenset[str]  # terms of the subject and the statement
 
 
 class FactChecker:
@@ -142,11 +144,12 @@ class FactChecker:
             return None
         terms = content_terms(self.lexicon.terms(tokenize(claim.subject), False), False)
         subject = {t.key for t in terms} - SUBJECT_STOP - {quantity.unit}
+        stated = {t.key for t in self.lexicon.terms(tokenize(claim.text), False)}
         required = {t.key for t in terms if t.name} | {t.key for t in terms if t.key.isdigit()}
         known = {q.value for q in self._quantities(f"{claim.text}\n{claim.correction}")}
         years = set(_YEAR.findall(f"{claim.subject} {claim.text}"))
         return _Fact(claim, quantity, frozenset(subject), frozenset(required), frozenset(known),
-                     frozenset(years))  # fmt: skip
+                     frozenset(years), frozenset(stated | subject))  # fmt: skip
 
     def _verified(self, claim: ClaimEntry) -> _Quantity | None:
         """The fact's value with its unit: from the value itself, else from the statement."""
@@ -248,7 +251,7 @@ class FactChecker:
         for term in self.lexicon.terms(tokenize(sentence[base:]), False):
             if any(c in ",.;:!?()" for c in sentence[cursor : base + term.start]):
                 return False
-            if term.key not in fact.subject and term.key not in STOPWORDS:
+            if term.key not in fact.own_words and term.key not in STOPWORDS | PARTICLES:
                 return term.key not in PLACE_WORDS
             cursor = base + term.end
         return False

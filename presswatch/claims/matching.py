@@ -18,6 +18,7 @@ from typing import Any
 from presswatch.claims.records import ClaimEntry
 from presswatch.claims.terms import (
     Lexicon,
+    TermWeights,
     accented,
     content_terms,
     negated,
@@ -30,7 +31,9 @@ from presswatch.classifiers.vietnamese import fold_diacritics, sentence_spans
 REFUTATIONS = (
     "sai sự thật", "không đúng sự thật", "bác bỏ", "tin giả", "tin đồn thất thiệt", "thất thiệt",
     "thông tin sai", "xuyên tạc", "bịa đặt", "không có cơ sở", "đính chính", "phủ nhận",
+    "không có chuyện", "làm gì có chuyện", "tin vịt",
 )  # fmt: skip
+NEGATION_REACH = 25  # characters before the first claim term where a negation still counts
 PAIR_PENALTY = 0.95  # a claim split over two sentences is a little less certain than one
 
 
@@ -77,6 +80,7 @@ class _Form:
     names: frozenset[str]
     keywords: tuple[tuple[str, ...], ...]
     negated: bool
+    weights: dict[str, float]  # IDF of each predicate term
 
     @property
     def keys(self) -> frozenset[str]:
@@ -98,8 +102,9 @@ class _Unit:
     end: int
     folded: bool
     keys: list[str]
+    starts: list[int]  # where each term starts (offsets in the document)
+    negations: list[int]  # where negation words start
     surface: dict[str, str] = field(default_factory=dict)
-    negated: bool = False
     pair: bool = False
 
 
@@ -111,9 +116,11 @@ class ClaimMatcher:
         claims: Iterable[ClaimEntry],
         lexicon: Lexicon | None = None,
         settings: MatchSettings | None = None,
+        weights: TermWeights | None = None,
     ) -> None:
         self.lexicon = lexicon or Lexicon.with_extra()
         self.settings = settings or MatchSettings()
+        self.weights = weights or TermWeights.load(self.lexicon)
         self.profiles = [
             self._profile(c) for c in claims if c.kind == "false_claim" and c.active and c.text
         ]
@@ -132,8 +139,9 @@ class ClaimMatcher:
                 tuple(t.key for t in self.lexicon.terms(tokenize(k), folded))
                 for k in claim.keywords
             )
+            idf = {k: self.weights.weight(k, folded) for k in predicate}
             forms[folded] = _Form(
-                predicate, names, tuple(dict.fromkeys(keywords)), negated(tokens, folded)
+                predicate, names, tuple(dict.fromkeys(keywords)), negated(tokens, folded), idf
             )
         anchors = {fold_diacritics(t.text) for t in tokens if t.name}
         anchors |= {fold_diacritics(k.lower()) for k in claim.keywords}
@@ -170,10 +178,11 @@ class ClaimMatcher:
         tokens = tokenize(piece)
         folded = not accented(piece)
         terms = self.lexicon.terms(tokens, folded)
+        negations = [start + t.start for t in tokens if negated([t], folded)]
         return _Unit(
-            start, end, folded, [t.key for t in terms],
-            surface={t.key: piece[t.start : t.end] for t in terms},
-            negated=negated(tokens, folded), pair=len(spans) > 1,
+            start, end, folded, [t.key for t in terms], [start + t.start for t in terms],
+            negations, surface={t.key: piece[t.start : t.end] for t in terms},
+            pair=len(spans) > 1,
         )  # fmt: skip
 
     def _best(self, profile: _Profile, units: Sequence[_Unit]) -> tuple[_Unit, float] | None:
@@ -190,12 +199,14 @@ class ClaimMatcher:
         """Similarity of a passage to a claim, 0 when it misses the predicate or the names."""
         keys = set(unit.keys)
         s = self.settings
-        hit = len(form.predicate & keys)
-        if not form.predicate or hit < min(s.min_predicate_terms, len(form.predicate)):
+        hits = form.predicate & keys
+        if not form.predicate or len(hits) < min(s.min_predicate_terms, len(form.predicate)):
             return 0.0
-        predicate = hit / len(form.predicate)
+        predicate = sum(form.weights[k] for k in hits) / sum(form.weights.values())
         names = len(form.names & keys) / len(form.names) if form.names else 1.0
-        if predicate < s.min_predicate or names < s.min_names or form.negated != unit.negated:
+        if predicate < s.min_predicate or names < s.min_names:
+            return 0.0
+        if form.negated != _negated_near(unit, form.keys):
             return 0.0
         kw = [phrase_in(k, unit.keys) for k in form.keywords if k]
         keywords = sum(kw) / len(kw) if kw else predicate
@@ -209,6 +220,14 @@ class ClaimMatcher:
         first = max(0, next((i for i, s in enumerate(starts) if s >= unit.start), 0) - 1)
         last = min(len(spans) - 1, next((i for i, e in enumerate(ends) if e >= unit.end), 0) + 1)
         return _refutes(text[starts[first] : ends[last]])
+
+
+def _negated_near(unit: _Unit, keys: frozenset[str]) -> bool:
+    """A negation word among the passage's claim terms (or just before the first of them)."""
+    where = [p for k, p in zip(unit.keys, unit.starts, strict=True) if k in keys]
+    if not where or not unit.negations:
+        return False
+    return any(min(where) - NEGATION_REACH <= p <= max(where) for p in unit.negations)
 
 
 def _anchored(profile: _Profile, folded_text: str) -> bool:

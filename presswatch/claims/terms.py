@@ -8,9 +8,14 @@ one written without them through folded forms: "dat" may stand for "đất", but
 
 from __future__ import annotations
 
+import json
+import math
 import re
+import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from presswatch.classifiers.vietnamese import fold_diacritics, has_diacritics, normalize_vi
 
@@ -39,6 +44,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "@bat": ("bắt", "bắt giữ", "bắt giam", "tạm giữ"),
     "@kinh_phi": ("kinh phí", "ngân sách", "tiền"),
     "@nuoc_ngoai": ("nước ngoài", "ngoại quốc"),
+    "@hoa_ky": ("mỹ", "hoa kỳ"),
+    "@nhap_khau": ("nhập khẩu", "nhập"),
     "@khmer": ("khmer", "khơ me", "khơ-me"),
     "@phan_tram": ("%", "phần trăm"),
 }  # fmt: skip
@@ -165,3 +172,40 @@ def phrase_in(phrase: Sequence[str], keys: Sequence[str]) -> bool:
     """Whether a phrase (a sequence of term keys) occurs contiguously in a key sequence."""
     n = len(phrase)
     return n > 0 and any(tuple(keys[i : i + n]) == tuple(phrase) for i in range(len(keys) - n + 1))
+
+
+DF_TABLE = Path(__file__).resolve().parent / "data" / "syllable_df.json"
+
+
+class TermWeights:
+    """Inverse document frequency of terms: "chùa" says more about a claim than "năm"."""
+
+    def __init__(self, table: Mapping[str, Any], lexicon: Lexicon) -> None:
+        self.documents = int(table["documents"])
+        self.df = {False: dict(table["accented"]), True: dict(table["folded"])}
+        self.rare = math.log((self.documents + 1) / 3) + 1  # below the table's cut-off
+        self.canonical = {False: self._canonical(lexicon.accented, False),
+                          True: self._canonical(lexicon.folded, True)}  # fmt: skip
+
+    @classmethod
+    def load(cls, lexicon: Lexicon) -> TermWeights:
+        """The weights from the shipped syllable table (see presswatch.claims.build_idf)."""
+        return cls(json.loads(DF_TABLE.read_text("utf-8")), lexicon)
+
+    def syllable(self, word: str, folded: bool) -> float:
+        """IDF of one syllable."""
+        df = self.df[folded].get(word)
+        return self.rare if df is None else math.log((self.documents + 1) / (df + 1)) + 1
+
+    def _canonical(self, table: Mapping[tuple[str, ...], str], folded: bool) -> dict[str, float]:
+        """A synonym group weighs the median of its phrases (each: its rarest syllable)."""
+        groups: dict[str, list[float]] = {}
+        for phrase, canon in table.items():
+            groups.setdefault(canon, []).append(max(self.syllable(w, folded) for w in phrase))
+        return {canon: statistics.median(values) for canon, values in groups.items()}
+
+    def weight(self, key: str, folded: bool) -> float:
+        """IDF of a term (a syllable or a canonical synonym group)."""
+        if key.startswith("@"):
+            return self.canonical[folded].get(key, self.rare)
+        return self.syllable(key, folded)
