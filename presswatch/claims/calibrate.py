@@ -59,7 +59,8 @@ def _fields(entry: ClaimEntry) -> dict[str, Any]:
 
 def examples(policy: Policy, stage: Misinformation | None = None) -> list[Example]:
     """The labelled rows with their signals (spike from the row's ``spike_sources``)."""
-    rows = [json.loads(line) for line in (DATA / "calibration.jsonl").open(encoding="utf-8")]
+    lines = (DATA / "calibration.jsonl").read_text("utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
     sources = {r["id"]: _source(r) for r in rows}
     if stage is None:
         model, post_type = load_content_model()
