@@ -20,16 +20,18 @@ from presswatch.settings import Settings, load_settings
 
 COMMAND_MODULES: tuple[str, ...] = (
     "presswatch.cli.collect",
+    "presswatch.cli.deliver",
     "presswatch.cli.demo",
     "presswatch.cli.extract",
 )
 
 
 class Context:
-    """What every command receives: the resolved settings."""
+    """What every command receives: the resolved settings and the file they came from."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, settings_file: Path | None = None) -> None:
         self.settings = settings
+        self.settings_file = settings_file
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -77,7 +79,7 @@ def cli(ctx: click.Context, config_file: Path | None, verbose: int) -> None:
     if config_file is None and Path("config/settings.toml").exists():
         config_file = Path("config/settings.toml")
     try:
-        ctx.obj = Context(load_settings(config_file))
+        ctx.obj = Context(load_settings(config_file), config_file)
     except PressWatchError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -27,12 +27,9 @@ def _engine(ctx: Context) -> Engine:
     return engine
 
 
-def _settings_file() -> str | None:
+def _settings_file(ctx: Context) -> str | None:
     """The settings file this command was started with (jobs and crawl children reload it)."""
-    path = click.get_current_context().find_root().params.get("config_file")
-    if path is None and Path("config/settings.toml").exists():
-        path = Path("config/settings.toml")
-    return str(Path(path).resolve()) if path else None
+    return str(ctx.settings_file.resolve()) if ctx.settings_file else None
 
 
 def _say(line: str) -> None:
@@ -230,7 +227,7 @@ def run(ctx: Context) -> None:
     from presswatch import scheduler as sch
 
     _engine(ctx).dispose()
-    scheduler = sch.start(ctx.settings, _settings_file())
+    scheduler = sch.start(ctx.settings, _settings_file(ctx))
     stop = threading.Event()
 
     def _stop(signum: int, _frame: Any) -> None:
@@ -264,7 +261,7 @@ def jobs(ctx: Context) -> None:
 
     _engine(ctx).dispose()
     tz = ZoneInfo(ctx.settings.timezone)
-    listed = sch.list_jobs(ctx.settings, _settings_file())
+    listed = sch.list_jobs(ctx.settings, _settings_file(ctx))
     if listed and not listed[0].stored:
         click.echo("no jobs stored yet (`presswatch run` stores them); planned:")
     for job in listed:

@@ -6,6 +6,9 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
 
 from presswatch.demo.server import SITES, FixtureServer
 from presswatch.errors import PressWatchError
@@ -73,26 +76,26 @@ def run_demo(workdir: Path, settings: Settings, say: Say) -> DemoResult:
     return _collect_outputs(workdir)
 
 
-def _process_and_deliver(settings: Settings, engine: object, say: Say) -> None:
-    from sqlalchemy import Engine
-
+def _process_and_deliver(settings: Settings, engine: Engine, say: Say) -> None:
     from presswatch.ingest import process_pending
+    from presswatch.reports.alerts import alert_hook
     from presswatch.reports.digest import build_digest
     from presswatch.reports.mail import send_pending
+    from presswatch.reports.quarterly import Quarter, build_report
     from presswatch.storage.models import utcnow
 
-    assert isinstance(engine, Engine)
     say("processing: normalise → dedup/story → relevance → topics → tone → misinformation")
-    summary = process_pending(settings, engine, progress=say)
-    say(
-        f"  {summary.kept} kept, dropped: "
-        + ", ".join(f"{r} {n}" for r, n in summary.dropped.items())
-    )
-    today = utcnow()
-    digest = build_digest(engine, settings, day=today.astimezone().date(), now=today)
+    summary = process_pending(settings, engine, progress=say, after_save=[alert_hook(settings)])
+    dropped = ", ".join(f"{reason} {n}" for reason, n in summary.dropped.most_common())
+    say(f"  {summary.kept} kept; dropped: {dropped or 'none'}")
+    now, tz = utcnow(), ZoneInfo(settings.timezone)
+    digest = build_digest(engine, settings, day=now.astimezone(tz).date(), now=now)
     say(f"digest of {digest.day} written")
+    quarter = Quarter.containing(now, tz)
+    build_report(engine, settings, quarter, now=now)
+    say(f"quarter-to-date report of {quarter} written")
     sent = send_pending(engine, settings)
-    say(f"outbox: {sent}")
+    say(f"outbox: {sent.sent} e-mails sent")
 
 
 def _collect_outputs(workdir: Path) -> DemoResult:
