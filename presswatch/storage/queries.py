@@ -110,24 +110,25 @@ def fulltext_phrases(query: str) -> list[str]:
 
 
 def _fulltext_match(session: Session, phrases: list[str]) -> ColumnElement[bool]:
-    """Documents containing every phrase, through the backend's full-text index."""
+    """Flags whose document contains every phrase, through the backend's full-text index."""
     if session.get_bind().dialect.name == "postgresql":
         queries = [func.phraseto_tsquery(literal_column("'simple'"), p) for p in phrases]
         tsquery: ColumnElement[Any] = queries[0]
         for query in queries[1:]:
             tsquery = tsquery.op("&&")(query)
-        return literal_column(PG_DOCUMENT_TSVECTOR).bool_op("@@")(tsquery)
+        matching = literal_column(PG_DOCUMENT_TSVECTOR).bool_op("@@")(tsquery)
+        return select(m.Document.id).where(m.Document.id == m.Flag.document_id, matching).exists()
     match = " ".join(f'"{phrase}"' for phrase in phrases)
     ids: Select[tuple[Any]] = (
         select(literal_column("rowid"))
         .select_from(table("documents_fts"))
         .where(text("documents_fts MATCH :fts_query").bindparams(fts_query=match))
     )
-    return m.Document.id.in_(ids)
+    return m.Flag.document_id.in_(ids)
 
 
 def _review_where(session: Session, flt: ReviewFilter) -> list[ColumnElement[bool]]:
-    when = func.coalesce(m.Document.published_at, m.Document.fetched_at)
+    """Conditions on flags only (document filters as correlated EXISTS): the flags drive."""
     conds: list[ColumnElement[bool]] = []
     if flt.status != "all":
         conds.append(m.Flag.status == flt.status)
@@ -136,6 +137,18 @@ def _review_where(session: Session, flt: ReviewFilter) -> list[ColumnElement[boo
             m.Tag.document_id == m.Flag.document_id, m.Tag.kind == "topic", m.Tag.label == flt.topic
         )
         conds.append(topic.exists())
+    if doc_conds := _document_conditions(flt):
+        conds.append(
+            select(m.Document.id).where(m.Document.id == m.Flag.document_id, *doc_conds).exists()
+        )
+    if phrases := fulltext_phrases(flt.search):
+        conds.append(_fulltext_match(session, phrases))
+    return conds
+
+
+def _document_conditions(flt: ReviewFilter) -> list[ColumnElement[bool]]:
+    when = func.coalesce(m.Document.published_at, m.Document.fetched_at)
+    conds: list[ColumnElement[bool]] = []
     if flt.source_id is not None:
         conds.append(m.Document.source_id == flt.source_id)
     if flt.source_kind:
@@ -146,8 +159,6 @@ def _review_where(session: Session, flt: ReviewFilter) -> list[ColumnElement[boo
         conds.append(when >= flt.since)
     if flt.until is not None:
         conds.append(when < flt.until)
-    if phrases := fulltext_phrases(flt.search):
-        conds.append(_fulltext_match(session, phrases))
     return conds
 
 
@@ -160,6 +171,8 @@ def review_queue(
         "newest": (m.Flag.id.desc(),),
         "oldest": (m.Flag.id.asc(),),
     }[flt.sort if flt.sort in REVIEW_SORTS else "score"]
+    page = select(m.Flag.id).where(*_review_where(session, flt)).order_by(*order)
+    flag_ids = list(session.scalars(page.limit(limit).offset(offset)))
     stmt = (
         select(
             m.Flag.id.label("flag_id"),
@@ -184,12 +197,10 @@ def review_queue(
         .join(m.Document, m.Document.id == m.Flag.document_id)
         .join(m.Source, m.Source.id == m.Document.source_id)
         .outerjoin(m.Story, m.Story.id == m.Document.story_id)
-        .where(*_review_where(session, flt))
-        .order_by(*order)
-        .limit(limit)
-        .offset(offset)
+        .where(m.Flag.id.in_(flag_ids))
     )
-    rows = [dict(row._mapping) for row in session.execute(stmt)]
+    by_id = {row.flag_id: dict(row._mapping) for row in session.execute(stmt)}
+    rows = [by_id[i] for i in flag_ids if i in by_id]
     _attach_labels(session, rows)
     return rows
 
@@ -221,34 +232,28 @@ def _attach_labels(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def review_queue_count(session: Session, flt: ReviewFilter) -> int:
     """How many flags the queue filter matches."""
-    stmt = (
-        select(func.count())
-        .select_from(m.Flag)
-        .join(m.Document, m.Document.id == m.Flag.document_id)
-        .where(*_review_where(session, flt))
-    )
+    stmt = select(func.count()).select_from(m.Flag).where(*_review_where(session, flt))
     return int(session.scalar(stmt) or 0)
 
 
+# Distinct topic labels by walking the (kind, label) index from one label to the next, so the
+# cost grows with the number of labels, not of tags.
+_TOPIC_LABELS = text(
+    "WITH RECURSIVE t(label) AS ("
+    " SELECT min(label) FROM tags WHERE kind = 'topic'"
+    " UNION ALL"
+    " SELECT (SELECT min(label) FROM tags WHERE kind = 'topic' AND label > t.label)"
+    " FROM t WHERE t.label IS NOT NULL"
+    ") SELECT label FROM t WHERE label IS NOT NULL"
+)
+
+
 def review_facets(session: Session) -> dict[str, Any]:
-    """Choices for the queue filters: topics and sources that have flags, counts per status."""
-    topics = session.scalars(
-        select(m.Tag.label)
-        .join(m.Flag, m.Flag.document_id == m.Tag.document_id)
-        .where(m.Tag.kind == "topic")
-        .distinct()
-        .order_by(m.Tag.label)
-    )
-    sources = session.execute(
-        select(m.Source.id, m.Source.name)
-        .join(m.Document, m.Document.source_id == m.Source.id)
-        .join(m.Flag, m.Flag.document_id == m.Document.id)
-        .distinct()
-        .order_by(m.Source.name)
-    )
+    """Choices for the queue filters: topic labels in use, the sources, counts per status."""
+    sources = session.execute(select(m.Source.id, m.Source.name).order_by(m.Source.name))
     statuses = session.execute(select(m.Flag.status, func.count()).group_by(m.Flag.status))
     return {
-        "topics": list(topics),
+        "topics": sorted(session.scalars(_TOPIC_LABELS)),
         "sources": [(sid, name) for sid, name in sources],
         "statuses": {status: n for status, n in statuses},
     }
