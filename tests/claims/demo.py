@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -27,12 +28,18 @@ def manifest() -> list[dict[str, object]]:
     return data
 
 
+def demo_sources_text() -> str:
+    """The demo's sources.toml with the placeholder base URL filled in."""
+    return (SITES / "sources.toml").read_text("utf-8").replace("{{BASE}}", BASE)
+
+
 @lru_cache(maxsize=1)
-def demo_sources(tmp: str = "") -> dict[str, SourceConfig]:
-    """The demo's sources.toml with the placeholder base URL."""
-    path = Path(tmp or "/tmp") / "presswatch-demo-sources.toml"
-    path.write_text((SITES / "sources.toml").read_text("utf-8").replace("{{BASE}}", BASE), "utf-8")
-    return {s.key: s for s in load_sources(path)}
+def demo_sources() -> dict[str, SourceConfig]:
+    """The demo's sources, by key."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sources.toml"
+        path.write_text(demo_sources_text(), "utf-8")
+        return {s.key: s for s in load_sources(path)}
 
 
 def demo_claims() -> list[ClaimEntry]:
