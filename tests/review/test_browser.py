@@ -143,3 +143,18 @@ def test_viewer_has_no_form_and_a_forged_post_is_refused(watched: Watched, world
     assert status == 403
     page.goto("/queue")
     assert page.locator(f'li[data-flag="{world.false_flag}"]').count() == 1  # still open
+
+
+def test_every_page_renders_under_the_policy_without_outside_requests(
+    watched: Watched, world: World
+) -> None:
+    page = watched.page
+    sign_in(page, "quan")
+    for path in pages(world)[1:]:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert page.locator("h1").count() >= 1, path
+    page.goto("/overview?days=30")
+    assert page.locator("svg.chart rect.bar").count() > 0
+    assert page.locator("svg.chart").first.bounding_box()["height"] > 100  # type: ignore[index]
+    assert not watched.csp_violations and not watched.outside_requests and not watched.dialogs
