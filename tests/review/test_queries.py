@@ -104,3 +104,20 @@ def test_document_story_sources_volume_audit(seeded: tuple[Engine, World]) -> No
     assert sum(n for (_, tone), n in tones.items() if tone == "negative") == 3
     assert all(len(day) == 10 for day, _ in topics)
     assert claim_total == 1 and claims[0].id == world.claim
+
+
+def test_fulltext_migration_indexes_documents_stored_before_it(sqlite_url: str) -> None:
+    from alembic import command
+
+    from presswatch.storage.db import _alembic_config, make_engine, migrate
+
+    engine = make_engine(sqlite_url)
+    migrate(engine, "0001")
+    world = seed(engine)
+    migrate(engine)  # creates documents_fts and fills it from the stored documents
+    assert flag_ids(engine, search="sóc trăng cấm") == [world.false_flag]
+    command.downgrade(_alembic_config(engine), "0001")
+    with engine.connect() as conn:
+        names = conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars().all()
+    assert not [name for name in names if "fts" in name]
+    engine.dispose()
