@@ -45,7 +45,14 @@ def serve(ctx: Context, host: str, port: int, proxy_headers: bool) -> None:
 
     app = create_app(ctx.settings, open_engine(ctx))
     click.echo(f"review desk on http://{host}:{port}/ (Ctrl+C stops it)", err=True)
-    uvicorn.run(app, host=host, port=port, proxy_headers=proxy_headers, log_level="info")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        proxy_headers=proxy_headers,
+        server_header=False,
+        log_level="info",
+    )
 
 
 @click.group()
