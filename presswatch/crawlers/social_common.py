@@ -58,9 +58,10 @@ def post_document(
     reply_to_url: str = "",
     language: str = "",
     extra: dict[str, Any] | None = None,
+    now: datetime | None = None,
 ) -> Document:
-    """One post as a document; the engagement's read time is kept in ``extra``."""
-    now = datetime.now(UTC)
+    """One post as a document; the engagement's read time (``now``) is kept in ``extra``."""
+    now = now or datetime.now(UTC)
     text = text.strip()[:MAX_TEXT_CHARS]
     counts = {
         k: int(v) for k, v in (engagement or {}).items() if k in ENGAGEMENT_KEYS and v is not None

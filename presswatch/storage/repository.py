@@ -438,7 +438,7 @@ def record_engagements(
     A post's first reading is the one stored with the document (``extra.engagement``); while its
     series is empty, that reading is written first, so the series starts at the first read.
     """
-    series = _engagement_series(session, {url for url, _, _ in readings})
+    series = _engagement_series(session, readings)
     rows: list[dict[str, Any]] = []
     for url, counts, read_at in sorted(readings, key=lambda r: r[2]):
         state = series.get(url)
@@ -453,7 +453,7 @@ def record_engagements(
             rows.append(_snapshot_row(doc_id, value, read_at))
         series[url] = (doc_id, value, None)
     if rows:
-        session.execute(insert(m.EngagementSnapshot), rows)
+        session.execute(insert(m.EngagementSnapshot.__table__), rows)
     return len(rows)
 
 
@@ -475,19 +475,43 @@ def _snapshot_row(doc_id: int, values: _Values, read_at: datetime) -> dict[str, 
             "shares": shares, "views": views}  # fmt: skip
 
 
-def _engagement_series(session: Session, urls: set[str]) -> dict[str, _Series]:
+def _engagement_series(
+    session: Session, readings: Sequence[tuple[str, dict[str, int], datetime]]
+) -> dict[str, _Series]:
     """Per canonical URL: document id, its last stored reading, and the reading kept with it."""
+    first_read = {}
+    for url, _, read_at in readings:
+        first_read[url] = min(read_at, first_read.get(url, read_at))
     found: dict[str, _Series] = {}
-    wanted = sorted(urls)
+    wanted = sorted(first_read)
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
-        stmt = select(m.Document.id, m.Document.canonical_url, m.Document.extra,
-                      m.Document.fetched_at).where(m.Document.canonical_url.in_(chunk))  # fmt: skip
-        docs = {row[0]: row for row in session.execute(stmt)}
-        last = _last_snapshots(session, list(docs))
-        for doc_id, url, extra, fetched_at in docs.values():
-            found[url] = (doc_id, last.get(doc_id), _seed(extra or {}, fetched_at))
+        stmt = select(m.Document.id, m.Document.canonical_url, m.Document.fetched_at).where(
+            m.Document.canonical_url.in_(chunk)
+        )
+        docs = session.execute(stmt).all()
+        last = _last_snapshots(session, [row[0] for row in docs])
+        # Only a post stored before this reading has an earlier reading kept with it.
+        earlier = [d for d, url, at in docs if d not in last and at and at < first_read[url]]
+        seeds = _seeds(session, earlier)
+        for doc_id, url, _ in docs:
+            found[url] = (doc_id, last.get(doc_id), seeds.get(doc_id))
     return found
+
+
+def _seeds(session: Session, doc_ids: list[int]) -> dict[int, tuple[datetime, _Values]]:
+    """The engagement stored with each document (its first reading) and when it was read."""
+    if not doc_ids:
+        return {}
+    stmt = select(m.Document.id, m.Document.extra, m.Document.fetched_at).where(
+        m.Document.id.in_(doc_ids)
+    )
+    out = {}
+    for doc_id, extra, fetched_at in session.execute(stmt):
+        seed = _seed(extra or {}, fetched_at)
+        if seed is not None:
+            out[doc_id] = seed
+    return out
 
 
 def _last_snapshots(session: Session, doc_ids: list[int]) -> dict[int, _Values]:
