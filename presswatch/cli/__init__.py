@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "presswatch.cli.deliver",
     "presswatch.cli.demo",
     "presswatch.cli.extract",
+    "presswatch.cli.review",
 )
 
 

@@ -58,7 +58,9 @@ def sources_due(session: Session, now: datetime) -> list[m.Source]:
 def source_health(session: Session) -> list[dict[str, Any]]:
     """Each source with its last fetch, last error, failures and document count."""
     counts = dict(
-        session.execute(select(m.Document.source_id, func.count()).group_by(m.Document.source_id)).all()
+        session.execute(
+            select(m.Document.source_id, func.count()).group_by(m.Document.source_id)
+        ).all()
     )
     return [
         {
