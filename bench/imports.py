@@ -22,11 +22,12 @@ from presswatch.storage.db import make_engine, migrate
 
 PLATFORMS = ("facebook", "tiktok", "youtube", "zalo")
 CHANNELS = [f"Trang cộng đồng {i}" for i in range(300)]
-WORDS = (
-    "Sóc Trăng Cần Thơ phường Phú Lợi lễ hội Oóc Om Bóc ghe Ngo người dân bà con ngập triều "
-    "cường đường tỉnh ổ gà hành tím Vĩnh Châu du lịch cộng đồng Khmer chùa ngư dân Trần Đề tàu "
-    "cá biên phòng không được gì nhé luôn quá trời mọi người chia sẻ thông tin"
-).split()
+VOCABULARY = (
+    "Sóc Trăng Cần Thơ phường Phú Lợi lễ hội Oóc Om Bóc ghe Ngo người dân bà con "
+    "ngập triều cường đường tỉnh ổ gà hành tím Vĩnh Châu du lịch cộng đồng Khmer chùa "
+    "ngư dân Trần Đề tàu cá biên phòng không được gì nhé luôn quá trời mọi người chia sẻ"
+)
+WORDS = VOCABULARY.split()
 
 
 def write_export(path: Path, rows: int, seed: int = 7) -> None:

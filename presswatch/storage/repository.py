@@ -453,7 +453,8 @@ def record_engagements(
             rows.append(_snapshot_row(doc_id, value, read_at))
         series[url] = (doc_id, value, None)
     if rows:
-        session.execute(insert(m.EngagementSnapshot.__table__), rows)
+        table: Any = m.EngagementSnapshot.__table__  # Core insert: ~2x the ORM's bulk path
+        session.execute(insert(table), rows)
     return len(rows)
 
 
@@ -479,7 +480,7 @@ def _engagement_series(
     session: Session, readings: Sequence[tuple[str, dict[str, int], datetime]]
 ) -> dict[str, _Series]:
     """Per canonical URL: document id, its last stored reading, and the reading kept with it."""
-    first_read = {}
+    first_read: dict[str, datetime] = {}
     for url, _, read_at in readings:
         first_read[url] = min(read_at, first_read.get(url, read_at))
     found: dict[str, _Series] = {}

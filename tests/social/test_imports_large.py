@@ -14,10 +14,11 @@ from presswatch.storage import models as m
 from presswatch.storage.db import transaction
 
 ROWS = 100_000
-WORDS = (
-    "Sóc Trăng Cần Thơ phường Phú Lợi lễ hội Oóc Om Bóc ghe Ngo bà con ngập triều cường "
-    "đường tỉnh hành tím Vĩnh Châu du lịch Khmer chùa ngư dân Trần Đề tàu cá ko được gì nhé"
-).split()
+VOCABULARY = (
+    "Sóc Trăng Cần Thơ phường Phú Lợi lễ hội Oóc Om Bóc ghe Ngo bà con ngập triều "
+    "cường đường tỉnh hành tím Vĩnh Châu du lịch Khmer chùa ngư dân Trần Đề tàu cá ko được gì nhé"
+)
+WORDS = VOCABULARY.split()
 
 
 def write_export(path: Path, rows: int) -> None:
@@ -28,6 +29,7 @@ def write_export(path: Path, rows: int) -> None:
         out = csv.writer(fh)
         out.writerow(["platform", "channel", "url", "published_at", "text", "likes", "comments",
                       "shares"])  # fmt: skip
+        text = ""
         for i in range(rows):
             n = i - 1 if i % 1000 == 999 else i  # a repeated row: same post, stored once
             text = " ".join(rng.choices(WORDS, k=20)) if n == i else text
