@@ -56,6 +56,8 @@ class ImportSummary:
 
 def fill_placeholders(text: str, base_url: str = "", now: datetime | None = None) -> str:
     """Replace the demo's ``{{BASE}}`` and ``{{DATE:-8d-1h}}`` placeholders."""
+    if "{{BASE}}" in text and not base_url:
+        raise InputError("the file's URLs start with {{BASE}}: give the base URL (--base-url)")
     text = text.replace("{{BASE}}", base_url.rstrip("/"))
     if now is None or "{{DATE:" not in text:
         return text
@@ -185,10 +187,12 @@ def import_claims(
 
 
 def _refresh(row: m.Claim, entry: ClaimEntry) -> bool:
-    """Copy the non-empty fields that changed; never touch ``active``."""
+    """Copy the non-empty fields that changed; never touch ``active`` or a known date."""
     changed = False
     for key, value in entry.values().items():
         if key in ("active", "kind", "text") or value in ("", None, []):
+            continue
+        if key == "published_at" and row.published_at is not None:
             continue
         if getattr(row, key) != value:
             setattr(row, key, value)

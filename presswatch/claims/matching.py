@@ -86,6 +86,10 @@ class _Form:
     def keys(self) -> frozenset[str]:
         return self.predicate | self.names
 
+    @property
+    def total(self) -> float:
+        return sum(self.weights[k] for k in sorted(self.weights))
+
 
 @dataclass(frozen=True, slots=True)
 class _Profile:
@@ -202,7 +206,7 @@ class ClaimMatcher:
         hits = form.predicate & keys
         if not form.predicate or len(hits) < min(s.min_predicate_terms, len(form.predicate)):
             return 0.0
-        predicate = sum(form.weights[k] for k in hits) / sum(form.weights.values())
+        predicate = round(sum(form.weights[k] for k in sorted(hits)) / form.total, 6)
         names = len(form.names & keys) / len(form.names) if form.names else 1.0
         if predicate < s.min_predicate or names < s.min_names:
             return 0.0
@@ -211,7 +215,7 @@ class ClaimMatcher:
         kw = [phrase_in(k, unit.keys) for k in form.keywords if k]
         keywords = sum(kw) / len(kw) if kw else predicate
         wp, wn, wk = s.weights
-        return (wp * predicate + wn * names + wk * keywords) / (wp + wn + wk)
+        return round((wp * predicate + wn * names + wk * keywords) / (wp + wn + wk), 4)
 
     def _refuted(self, unit: _Unit, text: str, spans: Sequence[tuple[int, int]]) -> bool:
         """A refutation in the passage or the sentence before or after it."""
