@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from presswatch.errors import InputError
+from presswatch.reports.alerts import check_alerts
 from presswatch.review.actions import StaleDecision, decide
 from presswatch.review.highlight import evidence_claim_ids, highlight_evidence
 from presswatch.review.labels import DECISIONS
@@ -27,6 +28,7 @@ from presswatch.review.web import (
 from presswatch.storage import models as m
 from presswatch.storage import queries
 from presswatch.storage.db import transaction
+from presswatch.storage.models import utcnow
 
 router = APIRouter()
 
@@ -89,6 +91,9 @@ def decision(
             decide(
                 session, flag_id, decision, reason_code, note, user.username, flag_status or None
             )
+            # A confirmed flag may now alert the groups outside the analysts' team: queue the
+            # e-mails in the decision's own transaction.
+            check_alerts(session, desk(request).settings, utcnow())
     except StaleDecision:
         flash(
             request, "Mục này vừa được người khác quyết định. Hãy xem lại trước khi đổi.", "error"
