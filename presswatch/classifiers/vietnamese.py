@@ -49,10 +49,120 @@ def normalize_vi(text: str) -> str:
     return _TONED_SECOND.sub(_move_tone, text)
 
 
+#: Teencode and chat abbreviations, as whole lower-case words. Left out on purpose: forms that
+#: are also ordinary words or units ("hông" hip, "dị" odd, "v", "bn", "đk", "a"/"e"/"c").
+_TEENCODE = {
+    "ko": "không", "k": "không", "kh": "không", "khg": "không", "kg": "không", "kô": "không",
+    "hok": "không", "khum": "không", "dc": "được", "đc": "được", "dk": "được", "j": "gì",
+    "ntn": "như thế nào", "bít": "biết", "bik": "biết", "bjk": "biết", "bjt": "biết", "r": "rồi",
+    "ms": "mới", "mn": "mọi người", "mng": "mọi người", "mk": "mình", "mik": "mình",
+    "vs": "với", "cx": "cũng", "cg": "cũng", "trc": "trước", "ns": "nói", "ng": "người",
+    "wá": "quá", "qá": "quá", "z": "vậy", "zậy": "vậy", "thui": "thôi", "lun": "luôn",
+    "nhìu": "nhiều", "iu": "yêu", "tks": "cảm ơn", "hnay": "hôm nay", "hqua": "hôm qua",
+    "ck": "chồng", "vk": "vợ", "bh": "bây giờ", "bjo": "bây giờ",
+}  # fmt: skip
+#: Words after which a teencode form is the ordinary word: "trăm kg", "50 k", "bưng bít".
+_TEENCODE_KEEP_AFTER = {
+    "kg": {"trăm", "chục", "nghìn", "ngàn", "vạn", "triệu", "mấy", "vài", "tấn", "mỗi"},
+    "k": {"trăm", "chục", "mấy", "vài", "mỗi"},
+    "bít": {"bưng", "đóng", "lấp"},
+}
+_SOCIAL_URL = re.compile(r"https?://\S+|www\.\S+")
+_SOCIAL_WORD = re.compile(r"[^\W_]+")
+_HASHTAG = re.compile(r"(?<![\w#&/])#([^\W\d_][\w]*)")
+_DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){2,}[^\W\d_](?![\w])")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+_PUNCT_RUN = re.compile(r"([!?])[!?]+")
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\ufe0e\ufe0f"
+    "\u200d\u20e3\U000e0020-\U000e007f]+"
+)
+_SPACES_RUN = re.compile(r"[ \t]{2,}")
+
+
 def normalize_social(text: str) -> str:
-    """Normalise social-media writing (teencode, repeated letters); a later issue fills this in."""
-    # The place for teencode ("ko" → "không", "dc" → "được") and elongation ("quáaaa") rules.
-    return normalize_vi(text)
+    """Social writing made comparable to edited text: teencode, elongation, emoji, hashtags.
+
+    "ko" → "không", "dc" → "được", "khôngggg" → "không", "t.i.ề.n" → "tiền", "#SocTrang" →
+    "Soc Trang", emoji dropped. A post written without diacritics gets diacritic-free
+    expansions ("ko biet" → "khong biet"), so the gazetteer's gating still applies to it; case is
+    kept (it is evidence for the gazetteer). Links are left as they are.
+    """
+    text = normalize_vi(text)
+    bare = not has_diacritics(_SOCIAL_WORD.sub(lambda m: "" if m.group(0).lower() in _TEENCODE
+                                                else m.group(0), text))  # fmt: skip
+    out, last = [], 0
+    for link in _SOCIAL_URL.finditer(text):
+        out += [_social_words(text[last : link.start()], bare), link.group(0)]
+        last = link.end()
+    out.append(_social_words(text[last:], bare))
+    lines = (_SPACES_RUN.sub(" ", line).strip() for line in "".join(out).split("\n"))
+    return "\n".join(lines).strip()
+
+
+def _social_words(text: str, bare: bool) -> str:
+    text = _EMOJI.sub(" ", text)
+    text = _HASHTAG.sub(lambda m: _split_camel(m.group(1).replace("_", " ")), text)
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
+    text = _PUNCT_RUN.sub(r"\1", text)
+    text = _SOCIAL_WORD.sub(_unelongate, text)
+    previous = [""]
+
+    def expand(match: re.Match[str]) -> str:
+        word, before = match.group(0), previous[0]
+        previous[0] = word.lower()
+        lower = word.lower()
+        if lower not in _TEENCODE or before in _TEENCODE_KEEP_AFTER.get(lower, ()):
+            return word
+        if lower in ("k", "kg") and before.isdigit():
+            return word
+        if lower in ("r", "j", "z", "ng", "k") and word != lower:
+            return word  # a capital R, J, Z, K is an initial, not chat
+        full = fold_diacritics(_TEENCODE[lower]) if bare else _TEENCODE[lower]
+        if word.isupper() and len(word) > 1:
+            return full.upper()
+        return full[0].upper() + full[1:] if word[0].isupper() else full
+
+    return _SOCIAL_WORD.sub(expand, text)
+
+
+def _unelongate(match: re.Match[str]) -> str:
+    """ "khôngggg" → "không", "quáaaa" → "quá"; "III", "xxx" and "PPP" are left alone."""
+    word = match.group(0)
+    folded = fold_diacritics(word).lower()
+    if len(set(folded)) < 2 or _ROMAN.match(word) or not re.search(r"(.)\1\1", folded):
+        return word
+    if not set(folded) & set("aeiouy"):
+        return word  # "cccm", "xxxl": abbreviations, not stretched words
+    return _collapse_runs(word, folded)
+
+
+def _split_camel(tag: str) -> str:
+    """ "SocTrang" → "Soc Trang", "HCMCity" → "HCM City", "CanTho2025" → "Can Tho 2025"."""
+    out = tag[:1]
+    for i in range(1, len(tag)):
+        prev, char, nxt = tag[i - 1], tag[i], tag[i + 1 : i + 2]
+        if (
+            (prev.islower() and char.isupper())
+            or (prev.isupper() and char.isupper() and nxt.islower())
+            or (prev.isalpha() and char.isdigit())
+        ):
+            out += " "
+        out += char
+    return out
+
+
+def _collapse_runs(word: str, folded: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(word):
+        j = i
+        while j + 1 < len(word) and folded[j + 1] == folded[i]:
+            j += 1
+        run = j - i + 1
+        out.append(word[i] if run >= 3 else word[i : j + 1])
+        i = j + 1
+    return "".join(out)
 
 
 def _fold_table() -> dict[int, str]:
