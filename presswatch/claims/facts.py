@@ -18,7 +18,15 @@ from itertools import takewhile
 from typing import Any
 
 from presswatch.claims.records import ClaimEntry
-from presswatch.claims.terms import STOPWORDS, Lexicon, Term, Token, content_terms, tokenize
+from presswatch.claims.terms import (
+    STOPWORDS,
+    Lexicon,
+    Term,
+    Token,
+    content_terms,
+    name_runs,
+    tokenize,
+)
 from presswatch.classifiers.vietnamese import fold_diacritics, sentence_spans
 
 _NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?![\w/])")
@@ -27,6 +35,7 @@ _DATE = re.compile(
     r"|(?<![\w/.,])(\d{1,2})-(\d{1,2})-(\d{4})(?![\w/])"
 )
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W_]+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 MULTIPLIERS = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
 UNITS: dict[str, tuple[str, ...]] = {
@@ -94,6 +103,7 @@ class _NameFact:
     claim: ClaimEntry
     role: tuple[str, ...]
     name: str  # folded, lower case
+    anchors: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +144,9 @@ class FactChecker:
         if not value or any(not t.text.isalpha() for t in value) or not claim.value[:1].isupper():
             return None
         role = tuple(t.key for t in self.lexicon.terms(tokenize(claim.subject), False))
-        return _NameFact(claim, role, " ".join(t.folded for t in value)) if role else None
+        if not role:
+            return None
+        return _NameFact(claim, role, " ".join(t.folded for t in value), _anchors(claim.subject))
 
     def _fact(self, claim: ClaimEntry) -> _Fact | None:
         if claim.kind != "fact" or not claim.active or not claim.subject or not claim.value:
@@ -189,27 +201,43 @@ class FactChecker:
                 return value, terms[0].key, terms[0].end
         return value, after[0].text, after[0].end
 
-    def check(self, text: str) -> list[Contradiction]:
+    def check(
+        self, text: str, spans: Sequence[tuple[int, int]] | None = None
+    ) -> list[Contradiction]:
         """Contradictions of the verified facts in a text, at most one per fact."""
-        if not self.facts and not self.names:
+        folded = fold_diacritics(text.lower())
+        words = set(_WORD.findall(folded))
+        facts = [f for f in self.facts if self._plausible(f, words)]
+        names = [f for f in self.names if _anchored(f.anchors, folded)]
+        if not facts and not names:
             return []
         found: dict[int, Contradiction] = {}
-        for start, end in sentence_spans(text):
+        for start, end in sentence_spans(text) if spans is None else spans:
             sentence = text[start:end]
-            hits = self._check_sentence(sentence, start) if _DIGIT.search(sentence) else []
-            for hit in hits + self._check_names(sentence, start):
+            hits = self._check_sentence(sentence, start, facts) if _DIGIT.search(sentence) else []
+            for hit in hits + self._check_names(sentence, start, names):
                 found.setdefault(hit.fact_id, hit)
         return list(found.values())
 
-    def _check_names(self, sentence: str, offset: int) -> list[Contradiction]:
-        if not self.names:
+    def _plausible(self, fact: _Fact, words: set[str]) -> bool:
+        """The whole text holds enough of the subject (a sentence can hold no more)."""
+        plain = [fold_diacritics(k) for k in fact.subject if not k.startswith("@")]
+        if any(fold_diacritics(k) not in words for k in fact.required if not k.startswith("@")):
+            return False
+        present = sum(k in words for k in plain) + len(fact.subject) - len(plain)
+        return present >= self.settings.min_subject * len(fact.subject)
+
+    def _check_names(
+        self, sentence: str, offset: int, facts: Sequence[_NameFact]
+    ) -> list[Contradiction]:
+        if not facts:
             return []
         tokens = tokenize(sentence)
         terms = self.lexicon.terms(tokens, False)
         keys = [t.key for t in terms]
         folded = " ".join(t.folded for t in tokens)
         out = []
-        for fact in self.names:
+        for fact in facts:
             if fact.name in folded:
                 continue
             named = _holder(fact.role, terms, keys, tokens)
@@ -218,12 +246,14 @@ class FactChecker:
                 out.append(_contradiction(fact, stated, sentence, offset))
         return out
 
-    def _check_sentence(self, sentence: str, offset: int) -> list[Contradiction]:
+    def _check_sentence(
+        self, sentence: str, offset: int, facts: Sequence[_Fact]
+    ) -> list[Contradiction]:
         quantities = self._quantities(sentence)
         keys = {t.key for t in self.lexicon.terms(tokenize(sentence), False)}
         lower = sentence.lower()
         out = []
-        for fact in self.facts:
+        for fact in facts:
             same_unit = [q for q in quantities if q.unit == fact.quantity.unit]
             totals = [q for q in same_unit if not _breakdown(sentence, q)]
             if len(totals) != 1 or not self._about(fact, keys, lower):
@@ -273,6 +303,15 @@ def _number(whole: str, decimals: str | None) -> float:
     """A number written the Vietnamese way: "1.200" is 1200, "2,3" is 2.3."""
     value = float(whole.replace(".", ""))
     return value + float(f"0.{decimals}") if decimals else value
+
+
+def _anchors(subject: str) -> tuple[str, ...]:
+    """Names of a subject, folded: a text without any of them is not about it."""
+    return tuple(run for run in name_runs(tokenize(subject)) if len(run) > 3)
+
+
+def _anchored(anchors: tuple[str, ...], folded_text: str) -> bool:
+    return not anchors or any(a in folded_text for a in anchors)
 
 
 def _holder(

@@ -18,9 +18,12 @@ from typing import Any
 from presswatch.claims.records import ClaimEntry
 from presswatch.claims.terms import (
     Lexicon,
+    Term,
     TermWeights,
+    Token,
     accented,
     content_terms,
+    name_runs,
     negated,
     phrase_in,
     tokenize,
@@ -112,6 +115,22 @@ class _Unit:
     pair: bool = False
 
 
+@dataclass(slots=True)
+class _Sentence:
+    """One sentence's tokens, and its terms in each form once computed."""
+
+    start: int
+    end: int
+    tokens: list[Token]
+    folded: bool
+    cache: dict[bool, list[Term]] = field(default_factory=dict)
+
+    def terms(self, lexicon: Lexicon, folded: bool) -> list[Term]:
+        if folded not in self.cache:
+            self.cache[folded] = lexicon.terms(self.tokens, folded)
+        return self.cache[folded]
+
+
 class ClaimMatcher:
     """Matches documents against the active false claims of the claim base."""
 
@@ -147,17 +166,18 @@ class ClaimMatcher:
             forms[folded] = _Form(
                 predicate, names, tuple(dict.fromkeys(keywords)), negated(tokens, folded), idf
             )
-        anchors = {fold_diacritics(t.text) for t in tokens if t.name}
-        anchors |= {fold_diacritics(k.lower()) for k in claim.keywords}
+        anchors = set(name_runs(tokens)) | {fold_diacritics(k.lower()) for k in claim.keywords}
         return _Profile(claim, forms, tuple(sorted(a for a in anchors if len(a) > 2)))
 
-    def match(self, text: str, title: str = "") -> list[ClaimMatch]:
+    def match(
+        self, text: str, title: str = "", spans: Sequence[tuple[int, int]] | None = None
+    ) -> list[ClaimMatch]:
         """The best passage per claim that the text repeats, best first (refuted ones too)."""
         folded_text = fold_diacritics(f"{title}\n{text}".lower())
         candidates = [p for p in self.profiles if _anchored(p, folded_text)]
         if not candidates:
             return []
-        spans = sentence_spans(text)
+        spans = sentence_spans(text) if spans is None else spans
         units = self._units(text, spans)
         title_refutes = _refutes(title)
         found = []
@@ -172,21 +192,19 @@ class ClaimMatcher:
         return found[: self.settings.top_k]
 
     def _units(self, text: str, spans: Sequence[tuple[int, int]]) -> list[_Unit]:
-        singles = [self._unit(text, [span]) for span in spans]
-        pairs = [self._unit(text, [a, b]) for a, b in pairwise(spans)]
-        return singles + pairs
+        """Each sentence, and each two adjacent ones, tokenised once."""
+        parts = [_Sentence(s, e, tokenize(text[s:e], s), not accented(text[s:e])) for s, e in spans]
+        singles = [self._unit(text, [p]) for p in parts]
+        return singles + [self._unit(text, [a, b]) for a, b in pairwise(parts)]
 
-    def _unit(self, text: str, spans: Sequence[tuple[int, int]]) -> _Unit:
-        start, end = spans[0][0], spans[-1][1]
-        piece = text[start:end]
-        tokens = tokenize(piece)
-        folded = not accented(piece)
-        terms = self.lexicon.terms(tokens, folded)
-        negations = [start + t.start for t in tokens if negated([t], folded)]
+    def _unit(self, text: str, parts: Sequence[_Sentence]) -> _Unit:
+        folded = any(p.folded for p in parts)
+        terms = [t for p in parts for t in p.terms(self.lexicon, folded)]
+        tokens = [t for p in parts for t in p.tokens]
         return _Unit(
-            start, end, folded, [t.key for t in terms], [start + t.start for t in terms],
-            negations, surface={t.key: piece[t.start : t.end] for t in terms},
-            pair=len(spans) > 1,
+            parts[0].start, parts[-1].end, folded, [t.key for t in terms], [t.start for t in terms],
+            [t.start for t in tokens if negated([t], folded)],
+            surface={t.key: text[t.start : t.end] for t in terms}, pair=len(parts) > 1,
         )  # fmt: skip
 
     def _best(self, profile: _Profile, units: Sequence[_Unit]) -> tuple[_Unit, float] | None:

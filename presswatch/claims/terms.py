@@ -88,8 +88,8 @@ class Term:
     name: bool
 
 
-def tokenize(text: str) -> list[Token]:
-    """Syllables and numbers of a text with their offsets (offsets into ``text``)."""
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Syllables and numbers of a text with their offsets (into ``text``, plus ``offset``)."""
     norm = normalize_vi(text)
     if len(norm) != len(text):  # not NFC: offsets must point into the text as given
         norm = text
@@ -98,8 +98,22 @@ def tokenize(text: str) -> list[Token]:
         word = match.group(0)
         lower = word.lower()
         name = bool(out) and (word[:1].isupper() or (len(word) > 1 and word.isupper()))
-        out.append(Token(lower, fold_diacritics(lower), match.start(), match.end(), name))
+        start, end = match.start() + offset, match.end() + offset
+        out.append(Token(lower, fold_diacritics(lower), start, end, name))
     return out
+
+
+def name_runs(tokens: Sequence[Token]) -> list[str]:
+    """Runs of adjacent name tokens, folded ("prek chron", "vinh chau")."""
+    runs: list[list[str]] = []
+    previous: Token | None = None
+    for token in tokens:
+        if token.name:
+            if previous is None or not previous.name:
+                runs.append([])
+            runs[-1].append(token.folded)
+        previous = token
+    return [" ".join(run) for run in runs]
 
 
 def accented(text: str) -> bool:

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from sqlalchemy import Engine
 
@@ -23,6 +23,7 @@ from presswatch.claims.policy import Policy, load_policy
 from presswatch.claims.records import ClaimEntry
 from presswatch.claims.terms import Lexicon
 from presswatch.classifiers import signals as sig
+from presswatch.classifiers.vietnamese import sentence_spans
 from presswatch.document import Document, FlagDecision, Signal
 from presswatch.errors import ConfigError, ModelError, NotConfigured
 from presswatch.settings import Settings
@@ -148,8 +149,9 @@ class Misinformation:
         """Every signal that fired for the document, and its source's reliability."""
         found: list[Signal | None] = []
         if doc.key not in self.claim_urls and doc.url not in self.claim_urls:
-            found.append(sig.claim_match(self.matcher.match(doc.text, doc.title)))
-            found.append(sig.fact_contradiction(self.facts.check(doc.text)))
+            spans = _LazySpans(doc.text)
+            found.append(sig.claim_match(self.matcher.match(doc.text, doc.title, spans)))
+            found.append(sig.fact_contradiction(self.facts.check(doc.text, spans)))
         source = self.sources.get(doc.source)
         official = doc.source_kind == "official" or bool(source and source.organisation)
         found.append(self.impersonator.check(doc, source.name if source else "", official))
@@ -205,6 +207,31 @@ class Misinformation:
         if key not in self._source_ids:
             self._source_ids.update(queries.source_ids_by_key(session, [key]))
         return self._source_ids.get(key)
+
+
+class _LazySpans(Sequence[tuple[int, int]]):
+    """Sentence spans of a text, split only if a matcher needs them (splitting is the cost)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._spans: list[tuple[int, int]] | None = None
+
+    def _get(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = sentence_spans(self.text)
+        return self._spans
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, int]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[tuple[int, int]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, int] | Sequence[tuple[int, int]]:
+        return self._get()[index]
 
 
 def contract_fields(doc: Document) -> dict[str, Any]:
