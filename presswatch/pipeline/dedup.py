@@ -2,7 +2,8 @@
 
 Measured here (DESIGN.md): SimHash at radius 3 found 13% of edited copies; MinHash with 128
 permutations and LSH found most of them, so MinHash it is. Candidates from the LSH bands are
-confirmed with the exact Jaccard similarity of their shingle sets.
+confirmed with the exact Jaccard similarity of their shingle sets. A social post that shares
+an article's link (``extra["links"]``, set by the social parsers) joins that article's story.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ class DedupIndex:
     by_hash: dict[str, int] = field(default_factory=dict)
     by_band: dict[tuple[int, int], set[int]] = field(default_factory=lambda: defaultdict(set))
     texts: dict[int, str] = field(default_factory=dict)
+    by_url: dict[str, int] = field(default_factory=dict)
 
     def exact(self, doc: Document) -> tuple[int, int | None] | None:
         """(document id, story id) of an earlier document with the same text, if any."""
@@ -110,10 +112,28 @@ class DedupIndex:
                 self.texts.update({i: t for i, t in conn.execute(stmt2)})
         return {i: self.texts[i] for i in ids if i in self.texts}
 
+    def linked(self, links: list[str]) -> int | None:
+        """An earlier document at one of these (canonical) URLs: the article a post shares."""
+        if not links:
+            return None
+        for link in links:
+            if link in self.by_url:
+                return self.by_url[link]
+        stmt = (
+            select(m.Document.id)
+            .where(m.Document.canonical_url.in_(links[:20]), m.Document.status != "fetched")
+            .order_by(m.Document.id)
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            found: int | None = conn.scalar(stmt)
+        return found
+
     def remember(self, doc: Document, bands: list[tuple[int, int]]) -> None:
         """Make a document of the current run findable before it is saved."""
         if doc.id is None:
             return
+        self.by_url.setdefault(doc.key, doc.id)
         self.by_hash.setdefault(doc.content_hash, doc.id)
         self.texts[doc.id] = doc.text
         for key in bands:
@@ -156,5 +176,9 @@ class Deduplicate:
         if best_id is not None and best >= self.threshold:
             doc.extra["story_with"] = best_id
             doc.extra["similarity"] = round(best, 3)
+        elif (shared := self.index.linked(doc.extra.get("links") or [])) is not None:
+            # A post that shares an article (title, lead and its link) spreads that story,
+            # though its few words are far from the article's shingles.
+            doc.extra["story_with"], doc.extra["shares_link"] = shared, True
         self.index.remember(doc, bands)
         return doc
