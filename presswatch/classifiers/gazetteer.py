@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from presswatch.classifiers.trie import trie_regex
 from presswatch.classifiers.vietnamese import fold_diacritics, normalize_vi
 from presswatch.document import Mention
 from presswatch.errors import ConfigError
@@ -30,7 +31,7 @@ _FUNCTION_WORDS = frozenset(
     {"tinh", "thanh", "pho", "tp", "t", "p", "huyen", "thi", "xa", "tran", "phuong", "tx", "cu"}
 )
 _SEPARATORS = re.compile(r"[\s.(),\-–]+")
-_SEP = r"[\s.(),\-–]+"
+_SEP = r"[\s.(),\-–]+"  # separators inside a name: "TP.Sóc Trăng", "Sóc Trăng (cũ)"
 _PLACE_PREFIX = re.compile(
     r"(?<![^\W_])(?:tinh|tp|t\.p|thanh pho|huyen|thi xa|tx|xa|phuong|thi tran)[\s.]*$"
 )
@@ -76,32 +77,6 @@ class _Candidate:
 def canonical(text: str) -> str:
     """Lower case with separators (spaces, dots, brackets, commas, dashes) as single spaces."""
     return _SEPARATORS.sub(" ", text.lower()).strip()
-
-
-def _trie_regex(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One regex matching any of the (canonical, folded) patterns, longest first, whole words."""
-    root: dict[str, Any] = {}
-    for pattern in patterns:
-        node = root
-        for char in pattern:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    body = _node_regex(root) or "(?!)"
-    return re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
-
-
-def _node_regex(node: dict[str, Any]) -> str:
-    branches = [
-        (_SEP if key == " " else re.escape(key)) + _node_regex(child)
-        for key, child in sorted(node.items())
-        if key
-    ]
-    if not branches:
-        return ""
-    if len(branches) == 1 and "" not in node:
-        return branches[0]
-    group = "(?:" + "|".join(branches) + ")"
-    return group + "?" if "" in node else group
 
 
 def _normalised(text: str) -> tuple[str, list[int] | None]:
@@ -162,10 +137,10 @@ class Gazetteer:
             if target is None:
                 raise ConfigError(f"alias {text!r} names {name!r}, which is not a [[place]]")
             self._add(text, target, level)
-        self._regex = _trie_regex(self._forms)
+        self._regex = trie_regex(self._forms, _SEP)
         self.other_provinces = [normalize_vi(p) for p in other_provinces]
         self._other = {canonical(p): p for p in self.other_provinces}
-        other = _trie_regex(fold_diacritics(k) for k in self._other).pattern
+        other = trie_regex((fold_diacritics(k) for k in self._other), _SEP).pattern
         self._other_regex = re.compile(other)
         self._qualifier = re.compile(rf"\s*[(,\-–]\s*(?:tinh|tp\.?|thanh pho)?\s*{other}")
         merged = re.escape(canonical(fold_diacritics(normalize_vi(merged_into)))) or "(?!)"
