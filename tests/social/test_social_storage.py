@@ -41,12 +41,12 @@ def _store(engine: Engine, docs: list[Document]) -> dict[str, int]:
         return dict(session.execute(select(m.Document.title, m.Document.id)).all())
 
 
-def test_readings_are_appended_only_when_they_change(engine: Engine) -> None:
+def test_readings_are_appended_only_when_they_change(any_engine: Engine) -> None:
     first = _post("p1", 1, engagement={"likes": 5, "views": 100})
     first.extra["engagement_read_at"] = first.fetched_at.isoformat()  # type: ignore[union-attr]
-    _store(engine, [first])
+    _store(any_engine, [first])
     url, t0 = first.key, NOW - timedelta(days=1)
-    with transaction(engine) as session:
+    with transaction(any_engine) as session:
         assert repository.record_engagement(session, url, {"likes": 5, "views": 100}, NOW)
         assert not repository.record_engagement(session, url, {"likes": 5, "views": 100}, NOW)
         assert repository.record_engagement(session, url, {"likes": 9, "views": 180}, NOW)
@@ -59,7 +59,7 @@ def test_readings_are_appended_only_when_they_change(engine: Engine) -> None:
     assert [tuple(r) for r in rows] == [(t0, 5, 100), (NOW, 9, 180)]
 
 
-def test_story_velocity_counts_documents_and_engagement_growth_per_hour(engine: Engine) -> None:
+def test_story_velocity_counts_documents_and_engagement_growth_per_hour(any_engine: Engine) -> None:
     h = timedelta(hours=1)
     news = _post("bao", 0, source="news")
     news.published_at = NOW
@@ -67,8 +67,8 @@ def test_story_velocity_counts_documents_and_engagement_growth_per_hour(engine: 
     post.published_at = NOW + timedelta(minutes=20)
     once = _post("p2", 0, engagement={"likes": 4})
     once.published_at, once.extra["engagement_read_at"] = NOW + h, (NOW + 2 * h).isoformat()
-    ids = _store(engine, [news, post, once])
-    with transaction(engine) as session:
+    ids = _store(any_engine, [news, post, once])
+    with transaction(any_engine) as session:
         story = m.Story(title="Triều cường")
         session.add(story)
         session.flush()
@@ -97,15 +97,15 @@ def _held_by_flag(engine: Engine, doc_id: int, review: bool) -> None:
 
 
 def test_retention_deletes_old_social_posts_unless_a_flag_or_review_holds_them(
-    engine: Engine,
+    any_engine: Engine,
 ) -> None:
     docs = [_post("old", 200, engagement={"likes": 1}), _post("flagged", 300),
             _post("reviewed", 400), _post("recent", 20), _post("copy", 250),
             _post("old-news", 900, source="news")]  # fmt: skip
-    ids = _store(engine, docs)
-    _held_by_flag(engine, ids["flagged"], review=False)
-    _held_by_flag(engine, ids["reviewed"], review=True)
-    with transaction(engine) as session:
+    ids = _store(any_engine, docs)
+    _held_by_flag(any_engine, ids["flagged"], review=False)
+    _held_by_flag(any_engine, ids["reviewed"], review=True)
+    with transaction(any_engine) as session:
         story = m.Story(title="s")
         session.add(story)
         session.flush()
@@ -115,11 +115,11 @@ def test_retention_deletes_old_social_posts_unless_a_flag_or_review_holds_them(
         session.get(m.Document, ids["recent"]).duplicate_of = ids["old"]  # type: ignore[union-attr]
         repository.record_engagement(session, docs[0].key, {"likes": 3}, NOW)
         repository.refresh_story(session, story.id)
-    dry = apply_retention(engine, 180, dry_run=True, now=NOW)
+    dry = apply_retention(any_engine, 180, dry_run=True, now=NOW)
     assert (dry.expired, dry.held, dry.deleted) == (4, 2, 0)
-    result = apply_retention(engine, 180, now=NOW)
+    result = apply_retention(any_engine, 180, now=NOW)
     assert (result.expired, result.held, result.deleted) == (4, 2, 2)
-    with transaction(engine) as session:
+    with transaction(any_engine) as session:
         left = set(session.scalars(select(m.Document.title)))
         snapshots = session.scalar(select(func.count()).select_from(m.EngagementSnapshot))
         story_row = session.get(m.Story, story.id)
@@ -128,7 +128,7 @@ def test_retention_deletes_old_social_posts_unless_a_flag_or_review_holds_them(
     assert snapshots == 0 and recent is not None and recent.duplicate_of is None
     assert story_row is not None and story_row.document_count == 1
     assert story_row.first_document_id == ids["old-news"]
-    assert apply_retention(engine, 180, now=NOW).deleted == 0
+    assert apply_retention(any_engine, 180, now=NOW).deleted == 0
 
 
 def test_the_retention_command_reports_what_it_would_delete(
