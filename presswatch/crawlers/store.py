@@ -91,12 +91,11 @@ class CrawlStore:
         self.errors[kind] += 1
         if transient:
             self.state(source).transient_failures += 1
-        log.warning("%s: %s %s", source, kind, message)
+        log.warning("source %s: %s: %s", source, kind, message)
         with transaction(self.engine) as session:
             repository.record_error(
                 session, self.run_id, self.source_ids.get(source), url, kind, message
             )
-        self._say(f"  ! {source}: {kind} — {message[:160]}")
 
     def source_failed(self, source: str, kind: str, message: str, url: str) -> None:
         """The source's own page (feed, sitemap, listing) could not be read."""

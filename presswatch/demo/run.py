@@ -16,7 +16,8 @@ from presswatch.settings import Settings, load_settings
 from presswatch.storage.db import make_engine, migrate, resolve_url
 
 Say = Callable[[str], None]
-OPERATOR_FILES = ("region.toml", "topics.toml", "alerts.toml")
+#: Operator files the demo takes from the configured config/ (sources come from the fixtures).
+OPERATOR_FILES = ("region.toml", "topics.toml", "alerts.toml", "flagging.toml", "imports.toml")
 FRESH = ("presswatch.db", "presswatch.db-wal", "presswatch.db-shm", "outbox", "digests", "reports")
 
 
