@@ -52,6 +52,12 @@ BAD_ROWS_KEPT = 1000  # the first bad rows are listed; all are counted
 _EPOCH = re.compile(r"^\d{9,11}(?:\.\d+)?$")
 _URL = re.compile(r"^https?://[^\s/]+")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
+_COUNT_UNIT = re.compile(
+    r"\s*(?:likes?|comments?|shares?|views?|reactions?|lượt(?: thích| xem| chia sẻ)?"
+    r"|bình luận|chia sẻ)$",
+    re.IGNORECASE,
+)
+_NO_COUNT = frozenset({"", "-", "n/a", "na", "none", "null", "unknown", "không rõ"})
 _MAPPING_KEYS = {
     "columns", "platform", "time_format", "timezone", "format", "delimiter", "encoding",
     "organisation_pages", "source_name", "description",
@@ -210,10 +216,11 @@ def _get(row: Row, columns: tuple[str, ...]) -> str:
 
 def _count(row: Row, columns: dict[str, tuple[str, ...]], key: str) -> int | None:
     raw = _get(row, columns.get(key, ()))
-    if not raw:
-        return None
     if raw.isdigit():
         return int(raw)
+    if raw.lower() in _NO_COUNT:
+        return None
+    raw = _COUNT_UNIT.sub("", raw)  # "1 comment", "12 shares", "3 lượt thích"
     if _THOUSANDS.fullmatch(raw):  # "1.234" / "12,345": thousands
         return int(raw.replace(".", "").replace(",", ""))
     count = parse_count(raw)

@@ -28,6 +28,7 @@ class ImportWriter:
         self.summary = ImportSummary()
         self._buffer: list[Document] = []
         self._source_ids: dict[str, int] = {}
+        self._seen: set[str] = set()  # keys of this import: a row repeated in the file counts once
 
     def __enter__(self) -> ImportWriter:
         with transaction(self.engine) as session:
@@ -38,7 +39,11 @@ class ImportWriter:
         return self
 
     def add(self, doc: Document) -> None:
-        """Queue one post; a full batch is written."""
+        """Queue one post (a repeat of a row earlier in the file is skipped); write full batches."""
+        if doc.key in self._seen:
+            self.summary.already += 1
+            return
+        self._seen.add(doc.key)
         self._buffer.append(doc)
         if len(self._buffer) >= self.batch_rows:
             self.flush()
@@ -56,7 +61,7 @@ class ImportWriter:
             return
         with transaction(self.engine) as session:
             known = repository.known_urls(session, [d.key for d in docs])
-            new = list({d.key: d for d in docs if d.key not in known}.values())
+            new = [d for d in docs if d.key not in known]
             added = repository.add_documents(session, new, self._source_ids, self.summary.run_id)
             self.summary.readings += repository.record_post_engagements(session, docs)
         self.summary.added += added

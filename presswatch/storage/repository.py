@@ -438,9 +438,11 @@ def record_engagements(
     A post's first reading is the one stored with the document (``extra.engagement``); while its
     series is empty, that reading is written first, so the series starts at the first read.
     """
-    series = _engagement_series(session, readings)
+    # One reading per post and time: a post listed twice in one export counts once (the last).
+    unique = list({(url, at): (url, counts, at) for url, counts, at in readings}.values())
+    series = _engagement_series(session, unique)
     rows: list[dict[str, Any]] = []
-    for url, counts, read_at in sorted(readings, key=lambda r: r[2]):
+    for url, counts, read_at in sorted(unique, key=lambda r: r[2]):
         state = series.get(url)
         if state is None:
             continue

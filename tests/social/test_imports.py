@@ -160,3 +160,23 @@ def test_the_import_command_shows_progress_and_names_bad_lines(settings: Setting
     unknown = runner.invoke(group, [*args, "--mapping", "nope"])
     assert unknown.exit_code == 1 and "unknown mapping 'nope'" in unknown.stderr
     assert "listening_vi" in unknown.stderr
+
+
+def test_a_row_repeated_in_the_file_counts_once_and_worded_counts_are_read(
+    engine: Engine, tmp_path: Path
+) -> None:
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "platform,channel,url,published_at,text,likes,comments,shares\n"
+        "facebook,Trang A,https://fb.example/p/1,2025-10-20T08:00:00Z,Bài một,1 like,unknown,-\n"
+        "facebook,Trang A,https://fb.example/p/2,2025-10-20T09:00:00+07:00,Bài hai,7,1 comment,\n"
+        "facebook,Trang A,https://fb.example/p/1,2025-10-20T08:00:00Z,Bài một,9,3,2\n",
+        encoding="utf-8",
+    )
+    first = import_file(engine, export, GENERIC, batch_rows=1)  # the repeat is in another batch
+    assert (first.added, first.already, first.bad, first.readings) == (2, 1, 0, 2)
+    docs = _documents(engine)
+    assert docs["https://fb.example/p/1"].extra["engagement"] == {"likes": 1}
+    assert docs["https://fb.example/p/2"].extra["engagement"] == {"likes": 7, "comments": 1}
+    again = import_file(engine, export, GENERIC, batch_rows=1)
+    assert (again.added, again.already, again.readings) == (0, 3, 0)
