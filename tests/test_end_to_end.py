@@ -1,4 +1,4 @@
-"""The demo end to end: fixture sites → crawl → process → digest, alerts, report (issue 2's acceptance)."""
+"""The demo end to end: fixture sites → crawl → process → digest, alerts, report."""
 
 from __future__ import annotations
 
@@ -87,8 +87,11 @@ def test_near_duplicates_form_one_story(demo: Demo) -> None:
         if entry["expect"].get("story"):
             stories.setdefault(entry["expect"]["story"], set()).add(docs[entry["path"]].story_id)
     assert stories and all(len(ids) == 1 and None not in ids for ids in stories.values())
-    lone = [docs[e["path"]].story_id for e in MANIFEST if docs[e["path"]].status == "processed"
-            and not e["expect"].get("story")]  # fmt: skip
+    lone = [
+        docs[e["path"]].story_id
+        for e in MANIFEST
+        if docs[e["path"]].status == "processed" and not e["expect"].get("story")
+    ]
     assert len(lone) == len(set(lone)), "unrelated documents never share a story"
 
 
