@@ -88,7 +88,7 @@ def test_official_pages_are_never_flagged() -> None:
 
 def test_flag_carries_reasons_signals_and_both_versions() -> None:
     signals = [Signal("claim_match", 1.0, 0.0, {"claim": "Tin sai.", "sentence": "Tin sai."}),
-               sig.content_model(0.7), sig.source_reliability("s", 0.3, "x")]  # fmt: skip
+               sig.content_model(0.95), sig.source_reliability("s", 0.3, "x")]  # fmt: skip
     decision = sig.decide(signals, _doc("social"), POLICY, COMBINER, "reintel-3",
                           explain=lambda: ["khẩn", "chia sẻ"])  # fmt: skip
     assert decision.flagged
