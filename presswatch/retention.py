@@ -19,7 +19,6 @@ from presswatch.storage import repository
 from presswatch.storage.db import transaction
 from presswatch.storage.models import utcnow
 
-DEFAULT_RETENTION_DAYS = 180
 BATCH = 500
 
 
@@ -32,12 +31,6 @@ class RetentionResult:
     held: int  # of those, kept because a flag or review holds them
     deleted: int
     stories_removed: int
-
-
-def retention_days(settings: object) -> int:
-    """The ``social_retention_days`` setting (180 until the settings table has it)."""
-    value = getattr(settings, "social_retention_days", DEFAULT_RETENTION_DAYS)
-    return int(value) if isinstance(value, int) and not isinstance(value, bool) else 180
 
 
 def _expired(cutoff: datetime) -> tuple[ColumnElement[bool], ...]:

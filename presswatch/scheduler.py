@@ -10,7 +10,6 @@ missed by less than a day is still sent; several missed days send only the lates
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,7 +34,6 @@ PROCESS_MINUTES = 5
 ALERTS_MINUTES = 10
 OUTBOX_MINUTES = 1
 DIGEST_GRACE_HOURS = 20
-RETENTION_HOOK = "presswatch.retention:apply_retention"
 
 
 def now() -> datetime:
@@ -141,17 +139,13 @@ def quarterly_job(settings_file: str | None) -> str:
 
 
 def retention_job(settings_file: str | None) -> int:
-    """Delete expired social posts through the retention hook, when the package has one."""
-    module_name, _, attr = RETENTION_HOOK.partition(":")
-    try:
-        hook = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError):
-        log.info("no retention hook %s: nothing to clean up", RETENTION_HOOK)
-        return 0
+    """Delete social posts past their retention period unless a flag or review holds them."""
+    from presswatch.retention import apply_retention
+
     settings = _settings(settings_file)
     engine = _engine(settings)
     try:
-        return int(hook(settings, engine))
+        return apply_retention(engine, settings.social_retention_days).deleted
     finally:
         engine.dispose()
 

@@ -55,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_items_per_source", 200, "Most new items taken from one source in one crawl"),
     Setting("extract_workers", 1, "Processes extracting article text during a crawl (0 = inline)"),
     Setting("source_backoff_minutes", 30, "First wait after a failing source; doubles per failure"),
+    Setting(
+        "social_retention_days",
+        180,
+        "Days social posts are kept unless a flag or review holds them",
+    ),
     # Processing
     Setting("process_batch_size", 200, "Documents taken per processing batch"),
     Setting("process_workers", 1, "Worker processes for the NLP stages (0 = one per core)"),

@@ -19,6 +19,7 @@ from presswatch.storage import models as m
 from presswatch.storage.db import make_engine, transaction
 
 MANIFEST = [e for e in json.loads((SITES / "manifest.json").read_text()) if e["collect"]]
+SOCIAL = json.loads((SITES / "social" / "manifest.json").read_text())
 
 
 @dataclass
@@ -75,9 +76,25 @@ def test_demo_prints_where_its_outputs_went(demo: Demo) -> None:
 
 def test_every_fixture_document_is_stored_exactly_once(demo: Demo) -> None:
     docs = demo.documents()
-    news = {path for path in docs if not path.startswith("/social/")}
+    post_urls = {e["url"] for e in SOCIAL}
+    assert post_urls <= {row.canonical_url for row in docs.values()}
+    news = {path for path, row in docs.items() if row.canonical_url not in post_urls}
     assert news == {e["path"] for e in MANIFEST}
     assert len(docs) == len({row.canonical_url for row in docs.values()})
+
+
+def test_a_social_post_joins_the_news_story_it_repeats(demo: Demo) -> None:
+    docs = demo.documents()
+    by_url = {row.canonical_url: row for row in docs.values()}
+    news_ids = {e["id"]: docs[e["path"]] for e in MANIFEST}
+    joined = [e for e in SOCIAL if e["expect"].get("story_of")]
+    assert joined
+    for entry in joined:
+        post, article = by_url[entry["url"]], news_ids[entry["expect"]["story_of"]]
+        assert post.story_id is not None and post.story_id == article.story_id
+        with transaction(demo.engine) as session:
+            story = session.get(m.Story, post.story_id)
+        assert story is not None and story.first_document_id == article.id
 
 
 def test_near_duplicates_form_one_story(demo: Demo) -> None:

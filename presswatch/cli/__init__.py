@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "presswatch.cli.demo",
     "presswatch.cli.extract",
     "presswatch.cli.review",
+    "presswatch.cli.social",
 )
 
 

@@ -105,9 +105,9 @@ def retention(ctx: Context, dry_run: bool, days: int | None) -> None:
 
         presswatch retention --dry-run
     """
-    from presswatch.retention import apply_retention, retention_days
+    from presswatch.retention import apply_retention
 
-    days = days or retention_days(ctx.settings)
+    days = days or ctx.settings.social_retention_days
     result = apply_retention(open_engine(ctx), days, dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
     count = result.expired - result.held if dry_run else result.deleted

@@ -44,7 +44,10 @@ def prepare_workdir(workdir: Path, config_dir: Path, server: FixtureServer) -> P
     for name in OPERATOR_FILES:
         if (config_dir / name).exists():
             shutil.copyfile(config_dir / name, config / name)
-    sources = server.render((SITES / "sources.toml").read_text(encoding="utf-8"))
+    sources = "\n".join(
+        server.render(path.read_text(encoding="utf-8"))
+        for path in (SITES / "sources.toml", SITES / "social" / "sources.toml")
+    )
     (config / "sources.toml").write_text(sources, encoding="utf-8")
     settings_file = workdir / "settings.toml"
     settings_file.write_text(

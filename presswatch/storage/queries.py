@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
+from presswatch.privacy import public_channel_name
 from presswatch.storage import models as m
 
 # --- collection and processing state -------------------------------------------------------
@@ -499,7 +500,7 @@ def _document_brief(
     return {
         "id": doc.id, "title": doc.title, "url": doc.url, "text": doc.text,
         "source": source, "source_kind": doc.source_kind,
-        "channel": doc.channel if organisation else "",
+        "channel": public_channel_name(doc, organisation) or "",
         "published_at": doc.published_at, "fetched_at": doc.fetched_at,
         "relevance": doc.relevance, "tone": doc.tone, "story_id": doc.story_id,
         "topics": topics,
