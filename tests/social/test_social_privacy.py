@@ -173,8 +173,4 @@ def test_a_poster_reposted_by_an_organisation_page_stays_anonymous(
             repository.save_processed(session, doc, NOW)
     page = build_digest(engine, settings, day=NOW.date(), now=NOW).path.read_text("utf-8")
     assert "sovhtt-cantho.example.gov.vn" in page  # the organisation's own page: named
-    if "mekong-traveller.bsky.social" in page:
-        pytest.xfail(
-            "delivery shows every channel of an organisation source; queries._document_brief "
-            "should call presswatch.privacy.public_channel_name(doc, organisation)"
-        )
+    assert "mekong-traveller.bsky.social" not in page  # a person reposted by it: not named
