@@ -127,22 +127,26 @@ class PressWatchSpider(scrapy.Spider):
         for kind, message in errors:
             self.store.error(source.key, kind, message, response.url, transient=False)
             state.warning = state.warning or f"{kind}: {message}"
-        for doc in result.documents:
-            self._store_post(doc)
+        listed_before = state.listed
+        state.listed += sum(self._store_post(doc) for doc in result.documents)
         yield from self._article_requests(source, result.links)
+        if (result.documents or result.links) and state.listed == listed_before:
+            return  # this page held nothing new: older pages will not either
         if response.meta["page"] + 1 < int(source.options.get("max_pages", MAX_LISTING_PAGES)):
             for url in result.next_pages:
                 yield self._listing_request(
                     source, url, first=False, page=response.meta["page"] + 1
                 )
 
-    def _store_post(self, doc: Document) -> None:
+    def _store_post(self, doc: Document) -> bool:
+        """Store a post the listing carried in full; False when it was stored before."""
         doc.canonical_url = doc.canonical_url or canonicalize(doc.url)
         if doc.key in self.store.known([doc.key]):
             self.store.drop("already stored", doc.url, count_only=True)
             record_reading(self.store.engine, doc)  # a re-read post: its engagement time series
-            return
+            return False
         self.store.add(doc)
+        return True
 
     def _article_requests(
         self, source: SourceConfig, links: list[Link]
