@@ -1,1 +1,1 @@
-"""Storage: SQLAlchemy models, engine and migrations, writes (repository) and named reads (queries)."""
+"""Storage: models, engine and migrations, writes (repository) and named reads (queries)."""
