@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import shared_data
+from tests.conftest import shared_data
 
 from presswatch.classifiers.reintel import (
     parse_reintel,
