@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.conftest import shared_data
 
 from presswatch.classifiers.reintel import (
     parse_reintel,
@@ -15,6 +14,7 @@ from presswatch.classifiers.reintel import (
     read_vfnd,
 )
 from presswatch.errors import InputError
+from tests.conftest import shared_data
 
 HEADER = (
     "id,user_name,post_message,timestamp_post,num_like_post,num_comment_post,num_share_post,label\n"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from mailserver import SmtpServer
 
 from presswatch.settings import Settings
+from tests.reports.mailserver import SmtpServer
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from delivery_seed import HOSTILE_PHONE, HOSTILE_TEXT, PERSONAL_CHANNEL, World, at
-from mailserver import SmtpServer
 from sqlalchemy import Engine, select
 
 from presswatch.alerts_config import load_alerts_config
@@ -19,6 +17,8 @@ from presswatch.settings import Settings
 from presswatch.storage import models as m
 from presswatch.storage.db import transaction
 from presswatch.storage.repository import save_flag
+from tests.reports.delivery_seed import HOSTILE_PHONE, HOSTILE_TEXT, PERSONAL_CHANNEL, World, at
+from tests.reports.mailserver import SmtpServer
 
 DATA = Path(__file__).parent / "data"
 REPO_CONFIG = Path(__file__).resolve().parents[2] / "config"

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from delivery_seed import (
+from sqlalchemy import Engine, func, select
+
+from presswatch.reports.digest import build_digest
+from presswatch.settings import Settings
+from presswatch.storage import models as m
+from presswatch.storage.db import transaction
+from tests.reports.delivery_seed import (
     HOSTILE_TEXT,
     HOSTILE_TITLE,
     ORG_CHANNEL,
@@ -12,12 +18,6 @@ from delivery_seed import (
     World,
     at,
 )
-from sqlalchemy import Engine, func, select
-
-from presswatch.reports.digest import build_digest
-from presswatch.settings import Settings
-from presswatch.storage import models as m
-from presswatch.storage.db import transaction
 
 DAY = date(2025, 10, 5)
 

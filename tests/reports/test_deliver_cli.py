@@ -11,12 +11,12 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from delivery_seed import quarter_world
 
 from presswatch.cli import cli
 from presswatch.cli.deliver import COMMANDS
 from presswatch.settings import load_settings
 from presswatch.storage.db import make_engine, migrate
+from tests.reports.delivery_seed import quarter_world
 
 REPO = Path(__file__).resolve().parents[2]
 for command in COMMANDS:  # the lead registers the module; until then the tests add it

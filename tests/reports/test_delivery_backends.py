@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from delivery_seed import at, quarter_world
 from sqlalchemy import Engine
 
 from presswatch.alerts_config import load_alerts_config
@@ -14,6 +13,7 @@ from presswatch.reports.mail import enqueue, send_pending
 from presswatch.reports.quarterly import Quarter, collect_report_data
 from presswatch.settings import Settings
 from presswatch.storage.db import transaction
+from tests.reports.delivery_seed import at, quarter_world
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

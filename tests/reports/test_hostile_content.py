@@ -13,8 +13,6 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
-from delivery_seed import HOSTILE_HANDLE, HOSTILE_PHONE, PERSONAL_CHANNEL, at, quarter_world
-from mailserver import SmtpServer
 from sqlalchemy import Engine
 
 from presswatch.reports.alerts import check_alerts
@@ -23,6 +21,14 @@ from presswatch.reports.mail import send_pending
 from presswatch.reports.quarterly import Quarter, build_report
 from presswatch.settings import Settings
 from presswatch.storage.db import transaction
+from tests.reports.delivery_seed import (
+    HOSTILE_HANDLE,
+    HOSTILE_PHONE,
+    PERSONAL_CHANNEL,
+    at,
+    quarter_world,
+)
+from tests.reports.mailserver import SmtpServer
 
 DATA = Path(__file__).parent / "data"
 PERSONAL = (

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from email.message import EmailMessage
 
-from mailserver import SmtpServer
 from sqlalchemy import Engine, select
 
 from presswatch.reports.mail import enqueue, send_pending
@@ -13,6 +12,7 @@ from presswatch.settings import Settings
 from presswatch.storage import models as m
 from presswatch.storage.db import transaction
 from presswatch.storage.models import utcnow
+from tests.reports.mailserver import SmtpServer
 
 
 def _queue(engine: Engine, key: str, subject: str = "Thử nghiệm") -> int | None:

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import docx
 import pytest
-from delivery_seed import at, quarter_world
 from docx.oxml.ns import qn
 from sqlalchemy import Engine
 
@@ -23,6 +22,7 @@ from presswatch.reports.render import TOPICS, number
 from presswatch.settings import Settings
 from presswatch.storage import queries as q
 from presswatch.storage.db import make_engine, migrate, transaction
+from tests.reports.delivery_seed import at, quarter_world
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 Q3 = Quarter(2025, 3)
