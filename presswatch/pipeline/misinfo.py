@@ -171,9 +171,10 @@ class Misinformation:
             doc.text if doc.title and doc.text.startswith(doc.title) else f"{doc.title}\n{doc.text}"
         )
         e = doc.engagement
+        # Counts a source does not report stay None (unknown), not 0 (nobody reacted).
         return self.post_type(text=text.strip(), published_at=doc.published_at,
-                              likes=e.get("likes", 0), comments=e.get("comments", 0),
-                              shares=e.get("shares", 0))  # fmt: skip
+                              likes=e.get("likes"), comments=e.get("comments"),
+                              shares=e.get("shares"))  # fmt: skip
 
     def _model(self, doc: Document) -> Signal | None:
         if self.model is None or self.policy.content_model_scale.get(doc.source_kind, 1.0) == 0:
