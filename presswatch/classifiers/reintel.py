@@ -93,10 +93,19 @@ def read_vfnd(path: Path | str) -> list[Post]:
 
 def read_posts(path: Path | str) -> list[Post]:
     """Read a ReINTEL- or vfnd-format CSV, chosen by its header."""
-    header = _header(path)
-    if header[: len(VFND_COLUMNS)] == list(VFND_COLUMNS):
-        return read_vfnd(path)
-    return read_reintel(path)
+    return parse_posts(path).posts
+
+
+def file_format(path: Path | str) -> str:
+    """ "vfnd" or "reintel", from the file's header."""
+    return "vfnd" if _header(path)[: len(VFND_COLUMNS)] == list(VFND_COLUMNS) else "reintel"
+
+
+def parse_posts(path: Path | str) -> ReadResult:
+    """Posts and repairs of a ReINTEL- or vfnd-format CSV, chosen by its header."""
+    if file_format(path) == "vfnd":
+        return ReadResult(read_vfnd(path))
+    return parse_reintel(path)
 
 
 def parse_reintel(path: Path | str) -> ReadResult:
