@@ -143,7 +143,7 @@ def _queue(
     outbox_id = enqueue(
         session, dedup_key=dedup, kind="alert", recipients=list(c.group.addresses),
         subject=subject, text=text, html=html, domain=settings.list_id,
-        not_before=quiet_until(c.group, now, ZoneInfo(settings.timezone)),
+        not_before=quiet_until(c.group, now, ZoneInfo(settings.timezone)), now=now,
     )  # fmt: skip
     if outbox_id is not None:
         session.add(m.AlertSent(group=c.group.key, story_id=c.story_id, flag_id=flag_id,

@@ -80,6 +80,7 @@ def build_digest(
             text=text,
             html=html,
             domain=settings.list_id,
+            now=now,
         )
     return DigestResult(day, path, outbox_id, partial, counts)
 

@@ -67,10 +67,14 @@ def enqueue(
     html: str,
     not_before: datetime | None = None,
     domain: str = "presswatch.invalid",
+    now: datetime | None = None,
 ) -> int | None:
-    """Queue an e-mail in the caller's transaction; None when ``dedup_key`` was queued before."""
+    """Queue an e-mail in the caller's transaction; None when ``dedup_key`` was queued before.
+
+    ``now`` is the caller's clock (the time of what caused the e-mail): the message is due then.
+    """
     to = [strip_header(r, 320) for r in recipients if strip_header(r, 320)]
-    now = utcnow()
+    now = now or utcnow()
     row = {
         "dedup_key": dedup_key[:300], "message_id": make_message_id(kind, domain),
         "kind": kind, "recipients": to, "subject": strip_header(subject),
