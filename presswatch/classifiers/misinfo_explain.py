@@ -20,31 +20,49 @@ if TYPE_CHECKING:
 
 _WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 _SHARES = ("caps_letters", "caps_words", "no_diacritics")
+_RATES = ("exclamations", "questions", "line_breaks", "digits")  # per 100 characters
 _COUNTS = ("log_likes", "log_comments", "log_shares", "log_length")
 _MIN_EFFECT = 0.02  # log-odds: smaller shares are noise, not evidence
+_MIN_IDF = 3.5  # idf = ln((1 + n) / (1 + df)) + 1: below it a term is in > ~1 in 12 posts
 
 
 def explain_row(model: ContentModel, row: Any, words: sp.csr_matrix, k: int) -> list[str]:
     """Up to k reasons that raised the score of one stacked feature row, strongest first."""
     effects = _effects(model, row)
-    reasons: list[str] = []
-    for index in np.argsort(-effects):
-        if len(reasons) >= k or effects[index] < _MIN_EFFECT:
-            break
-        if index == len(META_FEATURES):
-            reasons.extend(top_terms(model, words, k - len(reasons)) or ["nội dung văn bản"])
-        else:
-            reasons.append(describe(META_FEATURES[index][0], float(row[index])))
-    return reasons[:k]
+    text_index = len(META_FEATURES)
+    reasons = [
+        (float(effects[i]), describe(META_FEATURES[i][0], float(row[i])))
+        for i in range(text_index)
+        if effects[i] >= _MIN_EFFECT
+    ]
+    if effects[text_index] >= _MIN_EFFECT:
+        terms = top_terms(model, words, k)
+        total = sum(weight for weight, _ in terms)
+        reasons += [(effects[text_index] * w / total, t) for w, t in terms if total > 0]
+        if not terms:
+            reasons.append((float(effects[text_index]), "nội dung văn bản"))
+    reasons.sort(key=lambda pair: -pair[0])
+    return [reason for _, reason in reasons[:k]]
 
 
-def top_terms(model: ContentModel, words: sp.csr_matrix, k: int) -> list[str]:
-    """The k word n-grams of a post whose weights raised its text score most, quoted."""
+def top_terms(model: ContentModel, words: sp.csr_matrix, k: int) -> list[tuple[float, str]]:
+    """The k telling word n-grams that raised a post's text score most: (weight, quoted term).
+
+    Very common words ("thì", "mà") also carry weight, as a sign of chatty style, but tell an
+    analyst nothing, so terms found in more than ~1 in 12 training posts are not shown.
+    """
     coef = model.text_clf.coef_[0][: words.shape[1]]
+    idf = model.text.words.idf_
     effect = words.data * coef[words.indices]
-    order = [i for i in np.argsort(-effect)[:k] if effect[i] > 0]
     names = model.text.word_terms
-    return [f"cụm từ “{names[words.indices[i]]}”" for i in order]
+    shown: list[tuple[float, str]] = []
+    for i in np.argsort(-effect):
+        if effect[i] <= 0 or len(shown) >= k:
+            break
+        term = str(names[words.indices[i]])
+        if idf[words.indices[i]] >= _MIN_IDF and len(term) > 1:
+            shown.append((float(effect[i]), f"cụm từ “{term}”"))
+    return shown
 
 
 def describe(name: str, value: float) -> str:
@@ -63,7 +81,9 @@ def describe(name: str, value: float) -> str:
         return f"đăng năm {int(value)}"
     if name in ("comments_per_like", "shares_per_like", "no_engagement"):
         return label
-    return f"{label} ({value:g})"
+    if name in _RATES:
+        return f"{label} ({value:.1f} trên 100 ký tự)"
+    return f"{label} ({int(value)})"
 
 
 def _effects(model: ContentModel, row: Any) -> Any:
