@@ -1,18 +1,26 @@
-"""Claims: fit the combiner's weights on a small labelled set, and measure how well they fit.
+"""Claims: fit the combiner's weights on labelled data, and measure how well they fit.
 
-The set (``data/calibration.jsonl``, written by hand for this project, with its own claim base
-``data/calibration_claims.json``) holds short posts and articles of every source kind labelled 1
-when an analyst should see them as suspected misinformation and 0 otherwise: repeats and
-paraphrases of false claims, contradicted figures, impersonation — and criticism, opinion,
-refutations and correct figures on the same subjects. Each row is run through the same signal
-code as the pipeline (its ``spike_sources`` stand in for the database), and a logistic
-regression (L2, its C chosen by 5-fold cross-validated log loss) is fitted on the signals'
-features. Run::
+Two parts, each fitted on data labelled for it:
 
-    python -m presswatch.claims.calibrate [config/flagging.toml]
+1. The content model's weight, on ReINTEL (../shared/data/reintel/train.csv): the model's
+   out-of-fold probabilities from grouped 5-fold cross-validation, one logistic regression on
+   their log-odds. ReINTEL is what the model was made for — social posts with no claim-base
+   evidence — so this says how far a social post's score should follow the model.
+2. Every other weight and the bias, on a hand-written set (``data/calibration.jsonl``, with its
+   own claim base ``data/calibration_claims.json``): short posts and articles of every source
+   kind labelled 1 when an analyst should see them as suspected misinformation and 0 otherwise —
+   repeats and paraphrases of false claims, contradicted figures, impersonation, and criticism,
+   opinion, refutations, jokes and correct figures on the same subjects. Each row runs through
+   the pipeline's own signal code (``spike_sources`` stands in for the database); the content
+   model's term enters with the weight of part 1 held fixed. An L2 logistic regression, its C
+   chosen by 5-fold cross-validated log loss, weights bounded below by zero.
 
-It prints the fitted ``[combiner]`` values to paste into config/flagging.toml, and the
-cross-validated log loss and Brier score of those values and of the configured ones.
+Run (part 1 takes minutes; without ``--reintel`` the configured content-model weight is kept)::
+
+    python -m presswatch.claims.calibrate --reintel ../shared/data/reintel/train.csv
+
+It prints the ``[combiner]`` values to paste into config/flagging.toml, and the log loss and
+Brier score of the configured values and of the refit (cross-validated).
 """
 
 from __future__ import annotations
@@ -22,6 +30,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from presswatch.claims.base import parse_claims
 from presswatch.claims.policy import SIGNALS, Policy, load_policy
@@ -97,33 +107,84 @@ def feature_matrix(items: list[Example], combiner: sig.Combiner) -> list[list[fl
 
 
 def fit(
-    items: list[Example], combiner: sig.Combiner, c: float = 1.0
+    items: list[Example],
+    combiner: sig.Combiner,
+    c: float = 1.0,
+    fixed: dict[str, float] | None = None,
 ) -> tuple[float, dict[str, float]]:
-    """(bias, weights) of an L2 logistic regression; a weight below zero is fixed at zero.
+    """(bias, weights) of an L2 logistic regression on the examples' signal features.
 
-    Signals only ever add suspicion (source reliability may lower it: its feature is signed),
-    so a signal fitted with a negative weight is left out and the rest refitted.
+    Signals only ever add suspicion, so their weights are bounded below by zero (source
+    reliability may lower it: its feature is signed). Weights in ``fixed`` are not fitted
+    (the content model's comes from ReINTEL, see :func:`content_model_weight`).
     """
-    from sklearn.linear_model import LogisticRegression
-
-    x = feature_matrix(items, combiner)
-    y = [i.label for i in items]
-    used = list(range(len(FEATURES)))
-    while True:
-        model = LogisticRegression(C=c, max_iter=1000).fit([[r[j] for j in used] for r in x], y)
-        coef = dict(zip(used, model.coef_[0], strict=True))
-        negative = [j for j, w in coef.items() if w < 0 and FEATURES[j] != "source_reliability"]
-        if not negative:
-            break
-        used = [j for j in used if j not in negative]
-    weights = {f: round(float(coef.get(j, 0.0)), 2) for j, f in enumerate(FEATURES)}
-    return round(float(model.intercept_[0]), 2), weights
+    fixed = fixed or {}
+    x = np.array(feature_matrix(items, combiner))
+    free = [j for j, f in enumerate(FEATURES) if f not in fixed]
+    offset = sum(x[:, FEATURES.index(f)] * w for f, w in fixed.items()) + np.zeros(len(items))
+    lower = [None if FEATURES[j] == "source_reliability" else 0.0 for j in free]
+    bias, coef = logistic_fit(x[:, free], np.array([i.label for i in items]), c, lower, offset)
+    weights = {f: round(float(fixed[f]), 2) if f in fixed else 0.0 for f in FEATURES}
+    for j, w in zip(free, coef, strict=True):
+        weights[FEATURES[j]] = round(float(w), 2)
+    return round(bias, 2), weights
 
 
-def choose_c(items: list[Example], combiner: sig.Combiner) -> tuple[float, dict[float, float]]:
+def logistic_fit(
+    x: np.ndarray[Any, Any],
+    y: np.ndarray[Any, Any],
+    c: float,
+    lower: list[float | None],
+    offset: np.ndarray[Any, Any],
+) -> tuple[float, list[float]]:
+    """Bias and coefficients minimising log loss + |w|²/(2c), with lower bounds and an offset."""
+    from scipy.optimize import minimize
+
+    sign = 2.0 * y - 1.0
+
+    def loss(params: np.ndarray[Any, Any]) -> tuple[float, np.ndarray[Any, Any]]:
+        z = params[0] + x @ params[1:] + offset
+        margin = sign * z
+        value = np.logaddexp(0.0, -margin).sum() + (params[1:] ** 2).sum() / (2 * c)
+        slope = -sign / (1.0 + np.exp(margin))
+        grad = np.concatenate([[slope.sum()], x.T @ slope + params[1:] / c])
+        return float(value), grad
+
+    start = np.zeros(1 + x.shape[1])
+    bounds = [(None, None)] + [(low, None) for low in lower]
+    result = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
+    return float(result.x[0]), [float(v) for v in result.x[1:]]
+
+
+def content_model_weight(oof: list[float], labels: list[int]) -> tuple[float, float]:
+    """(bias, weight) of the model's log-odds on ReINTEL posts it never saw in training.
+
+    ReINTEL is what the model was made for: social posts without any claim-base evidence. Its
+    out-of-fold probabilities say how far a social post's score should follow the model.
+    """
+    x = np.array([[sig.logit(p)] for p in oof])
+    bias, (weight,) = logistic_fit(x, np.array(labels), 1e6, [0.0], np.zeros(len(oof)))
+    return round(bias, 2), round(weight, 2)
+
+
+def reintel_oof(path: Path) -> tuple[list[float], list[int]]:
+    """Out-of-fold content-model probabilities on a ReINTEL file (grouped 5-fold; minutes)."""
+    from presswatch.classifiers.misinfo_model import cross_validate
+    from presswatch.classifiers.reintel import read_reintel
+
+    result = cross_validate(read_reintel(path))
+    return result.oof, result.labels
+
+
+def choose_c(
+    items: list[Example], combiner: sig.Combiner, fixed: dict[str, float] | None = None
+) -> tuple[float, dict[float, float]]:
     """The regularisation with the lowest cross-validated log loss, and every C's loss."""
     labels = [i.label for i in items]
-    losses = {c: quality(labels, cross_validated(items, combiner, c=c))["log_loss"] for c in C_GRID}
+    losses = {
+        c: quality(labels, cross_validated(items, combiner, c=c, fixed=fixed))["log_loss"]
+        for c in C_GRID
+    }
     return min(losses, key=lambda c: (losses[c], c)), losses
 
 
@@ -134,15 +195,19 @@ def scores(items: list[Example], combiner: sig.Combiner) -> list[float]:
 
 
 def cross_validated(
-    items: list[Example], combiner: sig.Combiner, folds: int = 5, c: float = 1.0
+    items: list[Example],
+    combiner: sig.Combiner,
+    folds: int = 5,
+    c: float = 1.0,
+    fixed: dict[str, float] | None = None,
 ) -> list[float]:
     """Out-of-fold probabilities: each example scored by weights fitted without it."""
     out = [0.0] * len(items)
     for k in range(folds):
         train = [i for n, i in enumerate(items) if n % folds != k]
-        bias, weights = fit(train, combiner, c)
+        bias, weights = fit(train, combiner, c, fixed)
         fold = sig.Combiner(combiner.version, bias, weights, combiner.model_scale,
-                            combiner.spike_min_sources)  # fmt: skip
+                            combiner.spike_min_sources, combiner.model_two_sided)  # fmt: skip
         for n, item in enumerate(items):
             if n % folds == k:
                 out[n] = scores([item], fold)[0]
@@ -159,16 +224,27 @@ def quality(labels: list[int], probs: list[float]) -> dict[str, float]:
 
 def main(argv: list[str]) -> int:
     """Fit, compare with the configured weights, and print the values to configure."""
-    policy = load_policy(Path(argv[0] if argv else "config/flagging.toml"))
+    reintel = Path(argv[argv.index("--reintel") + 1]) if "--reintel" in argv else None
+    rest = [a for a in argv if a != "--reintel" and (reintel is None or a != str(reintel))]
+    policy = load_policy(Path(rest[0] if rest else "config/flagging.toml"))
     combiner = sig.Combiner.from_policy(policy)
+    model_weight = policy.weights.get("content_model", 0.0)
+    if reintel is not None:
+        oof, oof_labels = reintel_oof(reintel)
+        bias, model_weight = content_model_weight(oof, oof_labels)
+        print(f"ReINTEL out of fold ({len(oof)} posts): bias {bias}, content_model {model_weight}")
+    fixed = {"content_model": model_weight}
     items = examples(policy)
     labels = [i.label for i in items]
-    c, losses = choose_c(items, combiner)
-    bias, weights = fit(items, combiner, c)
+    c, losses = choose_c(items, combiner, fixed)
+    bias, weights = fit(items, combiner, c, fixed)
     print(f"{len(items)} examples, {sum(labels)} positive")
     print("cross-validated log loss by C:", losses, "→ C =", c)
     print("configured weights, in sample:", quality(labels, scores(items, combiner)))
-    print("refit, cross-validated:", quality(labels, cross_validated(items, combiner, c=c)))
+    print(
+        "refit, cross-validated:",
+        quality(labels, cross_validated(items, combiner, c=c, fixed=fixed)),
+    )
     print(f"\n[combiner]\nbias = {bias}\n\n[combiner.weights]")
     for name, weight in weights.items():
         print(f"{name} = {weight}")

@@ -52,6 +52,7 @@ class Policy:
     evidence: dict[str, tuple[str, ...]]
     content_model_evidence_min: float
     content_model_scale: dict[str, float]
+    content_model_two_sided: tuple[str, ...]
     reliability: dict[str, float]
     default_reliability: float
     matching: MatchSettings = field(default_factory=MatchSettings)
@@ -102,6 +103,7 @@ def policy_from_mapping(data: Mapping[str, Any], where: str = "flagging.toml") -
         evidence=_evidence(evidence, where),
         content_model_evidence_min=_float(model.get("evidence_min", 0.9), "evidence_min", where),
         content_model_scale=_kinds(_table(model, "scale", where), "content_model.scale", where),
+        content_model_two_sided=_kind_list(model.get("two_sided", ["social"]), where),
         reliability=_kinds(_table(reliability, "source_kind", where), "reliability", where),
         default_reliability=_float(reliability.get("default", 0.5), "reliability.default", where),
         matching=_settings(MatchSettings, data.get("matching", {}), "matching", where),
@@ -138,6 +140,12 @@ def _kinds(table: dict[str, Any], key: str, where: str) -> dict[str, float]:
                 f"{where}: {key}.{kind}: not a source kind ({', '.join(SOURCE_KINDS)})"
             )
     return {k: _float(v, f"{key}.{k}", where) for k, v in table.items()}
+
+
+def _kind_list(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or any(k not in SOURCE_KINDS for k in value):
+        raise ConfigError(f"{where}: content_model.two_sided must list source kinds")
+    return tuple(value)
 
 
 def _thresholds(table: dict[str, Any], where: str) -> dict[str, dict[str, float]]:

@@ -125,17 +125,22 @@ class Combiner:
     weights: dict[str, float]
     model_scale: dict[str, float]
     spike_min_sources: int = 3
+    model_two_sided: tuple[str, ...] = ("social",)
 
     @classmethod
     def from_policy(cls, policy: Policy) -> Combiner:
         """The combiner the policy describes."""
         return cls(policy.version, policy.bias, dict(policy.weights),
-                   dict(policy.content_model_scale), policy.spike.min_sources)  # fmt: skip
+                   dict(policy.content_model_scale), policy.spike.min_sources,
+                   policy.content_model_two_sided)  # fmt: skip
 
     def feature(self, signal: Signal, source_kind: str) -> float:
         """The value a signal feeds into the logistic model."""
         if signal.name == "content_model":
-            return self.model_scale.get(source_kind, 1.0) * logit(signal.score)
+            value = self.model_scale.get(source_kind, 1.0) * logit(signal.score)
+            # Out of its domain (press articles) "reads like news" says nothing: it may raise
+            # suspicion there, never cancel evidence.
+            return value if source_kind in self.model_two_sided else max(0.0, value)
         if signal.name == "source_reliability":
             return (0.5 - signal.score) * 2.0
         if signal.name == "spike":

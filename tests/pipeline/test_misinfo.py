@@ -15,7 +15,7 @@ from presswatch.claims.base import import_claims
 from presswatch.claims.policy import load_policy
 from presswatch.document import Document
 from presswatch.pipeline.dedup import Deduplicate
-from presswatch.pipeline.misinfo import Misinformation, contract_fields
+from presswatch.pipeline.misinfo import Misinformation, contract_fields, load_content_model
 from presswatch.pipeline.normalize import Normalize
 from presswatch.pipeline.runner import run_stages
 from presswatch.settings import Settings
@@ -28,9 +28,10 @@ from tests.conftest import REPO
 
 @pytest.fixture(scope="module")
 def stage() -> Misinformation:
-    """The stage with the demo's claim base and sources, without a database."""
+    """The stage with the demo's claim base, sources and the content model, without a database."""
     policy = load_policy(REPO / "config" / "flagging.toml")
-    return Misinformation(policy, demo_claims(), demo_sources())
+    model, post_type = load_content_model()
+    return Misinformation(policy, demo_claims(), demo_sources(), model, post_type)
 
 
 def assess(stage: Misinformation, key: str) -> Document:
