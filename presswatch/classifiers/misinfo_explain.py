@@ -51,10 +51,10 @@ def top_terms(model: ContentModel, words: sp.csr_matrix, k: int) -> list[tuple[f
     Very common words ("thì", "mà") also carry weight, as a sign of chatty style, but tell an
     analyst nothing, so terms found in more than ~1 in 12 training posts are not shown.
     """
-    coef = model.text_clf.coef_[0][: words.shape[1]]
-    idf = model.text.words.idf_
+    coef = model.text_coef[: words.shape[1]]
+    idf = model.text.word_idf
     effect = words.data * coef[words.indices]
-    names = model.text.word_terms
+    names = {column: term for term, column in model.text.word_vocab.items()}
     shown: list[tuple[float, str]] = []
     for i in np.argsort(-effect):
         if effect[i] <= 0 or len(shown) >= k:
@@ -92,7 +92,7 @@ def _effects(model: ContentModel, row: Any) -> Any:
     grid = np.tile(row, (size + 1, 1))
     for index in range(size):
         grid[index + 1, index] = model.reference[index]
-    margins = model.booster.decision_function(grid)
+    margins = model.trees.margin(grid)
     effects = margins[0] - margins[1:]
     effects[np.isnan(row)] = 0.0
     return effects

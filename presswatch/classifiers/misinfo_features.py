@@ -7,7 +7,6 @@ than zero, so a news article without counts is not mistaken for a post nobody re
 
 from __future__ import annotations
 
-import copy
 import math
 import re
 from collections.abc import Sequence
@@ -16,8 +15,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from presswatch.classifiers.vietnamese import normalize_vi
 
@@ -29,7 +26,6 @@ _URL = re.compile(r"<url>|https?://\S+|www\.\S+", re.IGNORECASE)
 _PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff]")
 _HASHTAG = re.compile(r"#[^\W_]\w*")
-_WORD_TOKENS = r"(?u)\b\w+\b|[!?]+"
 _ASCII_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 
 
@@ -138,64 +134,3 @@ def _style(text: str) -> list[float]:
         sum(set(s) <= _ASCII_LETTERS for s in syllables) / max(len(syllables), 1),
         100 * sum(c.isdigit() for c in text) / size,
     ]
-
-
-class TextFeatures:
-    """Word (syllable 1–2-gram) and character (2–6-gram) TF-IDF of normalised text."""
-
-    def __init__(self, max_char_features: int = 300_000) -> None:
-        self.words = TfidfVectorizer(
-            ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=_WORD_TOKENS,
-            lowercase=False, dtype=np.float32,
-        )  # fmt: skip
-        self.chars = TfidfVectorizer(
-            analyzer="char", ngram_range=(2, 6), min_df=3, sublinear_tf=True,
-            max_features=max_char_features, lowercase=False, dtype=np.float32,
-        )  # fmt: skip
-
-    def fit_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Learn vocabularies and IDF from normalised texts; return their features."""
-        matrix = sp.hstack([self.words.fit_transform(texts), self.chars.fit_transform(texts)])
-        for vectorizer in (self.words, self.chars):
-            if hasattr(vectorizer, "stop_words_"):  # older scikit-learn: large, inspection only
-                del vectorizer.stop_words_
-        return matrix.tocsr()
-
-    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Features of normalised texts."""
-        return sp.hstack([self.words.transform(texts), self.chars.transform(texts)]).tocsr()
-
-    def __getstate__(self) -> dict[str, Any]:
-        # A vocabulary of ~300,000 terms as a dict takes joblib's pure-Python unpickler ~1.5 s;
-        # packed into one string it loads in a few milliseconds and is rebuilt here.
-        state: dict[str, Any] = {}
-        for name in ("words", "chars"):
-            vectorizer = copy.copy(getattr(self, name))
-            vocabulary = vectorizer.__dict__.pop("vocabulary_", None)
-            state[name] = vectorizer
-            state[f"{name}_terms"] = None if vocabulary is None else _pack(vocabulary)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        for name in ("words", "chars"):
-            vectorizer = state[name]
-            if state[f"{name}_terms"] is not None:
-                vectorizer.vocabulary_ = _unpack(state[f"{name}_terms"])
-            setattr(self, name, vectorizer)
-
-    @property
-    def word_terms(self) -> np.ndarray[Any, np.dtype[np.str_]]:
-        """The word n-grams, in column order (they come first in the matrix)."""
-        return np.asarray(self.words.get_feature_names_out())
-
-
-def _pack(vocabulary: dict[str, int]) -> str:
-    """Terms in column order, joined by NUL (which normalised text never contains)."""
-    terms = [""] * len(vocabulary)
-    for term, column in vocabulary.items():
-        terms[column] = term
-    return "\0".join(terms)
-
-
-def _unpack(packed: str) -> dict[str, int]:
-    return {term: column for column, term in enumerate(packed.split("\0"))} if packed else {}

@@ -31,11 +31,12 @@ from presswatch.classifiers.misinfo_features import (
     META_NAMES,
     PostInput,
     PostLike,
-    TextFeatures,
     meta_matrix,
     normalize_text,
 )
 from presswatch.classifiers.misinfo_store import KIND, read_model, write_model
+from presswatch.classifiers.misinfo_text import TextFeatures
+from presswatch.classifiers.misinfo_trees import TreeEnsemble
 from presswatch.classifiers.modelio import MODELS_DIR, fingerprint
 from presswatch.classifiers.reintel import Post
 from presswatch.errors import InputError
@@ -79,8 +80,9 @@ class ContentModel:
 
     def __init__(self, parts: dict[str, Any], version: str, info: dict[str, Any]) -> None:
         self.text: TextFeatures = parts["text"]
-        self.text_clf: LogisticRegression = parts["text_clf"]
-        self.booster: HistGradientBoostingClassifier = parts["booster"]
+        self.text_coef: FloatArray = parts["text_coef"]
+        self.text_intercept: float = parts["text_intercept"]
+        self.trees: TreeEnsemble = parts["trees"]
         self.platt: tuple[float, float] = parts["platt"]
         self.reference: FloatArray = parts["reference"]
         self.version = version
@@ -100,7 +102,8 @@ class ContentModel:
     def save(self, path: Path | None = None) -> Path:
         """Write the model (compressed) with its version and the library versions; return path."""
         target = path or DEFAULT_PATH
-        parts = {"text": self.text, "text_clf": self.text_clf, "booster": self.booster,
+        parts = {"text": self.text, "text_coef": self.text_coef,
+                 "text_intercept": self.text_intercept, "trees": self.trees,
                  "platt": self.platt, "reference": self.reference}  # fmt: skip
         write_model(target, parts, {"family": MODEL_VERSION, "version": self.version,
                                     "info": self.info})  # fmt: skip
@@ -110,18 +113,18 @@ class ContentModel:
         """Calibrated P(unreliable) of each post."""
         if not posts:
             return []
-        raw = self.booster.predict_proba(self._stacked(posts))[:, 1]
+        raw = self.trees.probability(self._stacked(posts))
         return [float(p) for p in self._calibrate(raw)]
 
     def explain(self, post: PostLike, k: int = 5) -> list[str]:
         """Up to k readable reasons (terms and posting-style traits) that raised the score."""
         row = self._stacked([post])[0]
-        words = self.text.words.transform([normalize_text(post.text)])
-        return explain_row(self, row, words, k)
+        words = self.text.transform([normalize_text(post.text)])[:, : len(self.text.word_vocab)]
+        return explain_row(self, row, words.tocsr(), k)
 
     def _stacked(self, posts: Sequence[PostLike]) -> FloatArray:
         texts = [normalize_text(post.text) for post in posts]
-        logits = self.text_clf.decision_function(self.text.transform(texts))
+        logits = self.text.transform(texts) @ self.text_coef + self.text_intercept
         return np.column_stack([meta_matrix(posts), logits])
 
     def _calibrate(self, raw: FloatArray) -> FloatArray:
@@ -134,8 +137,8 @@ def train(posts: Sequence[Post], *, seed: int = 13) -> ContentModel:
     """Train the stack on labelled posts; inner folds are grouped by ``post.group``."""
     labels, groups = _labels(posts), [post.group for post in posts]
     texts = [normalize_text(post.text) for post in posts]
-    text = TextFeatures()
-    matrix = text.fit_transform(texts)
+    text = TextFeatures().fit(texts)
+    matrix = text.transform(texts)
     splits = _splits(labels, groups, 5, seed)
     text_oof = np.zeros(len(posts))
     for fit, held in splits:
@@ -146,10 +149,13 @@ def train(posts: Sequence[Post], *, seed: int = 13) -> ContentModel:
         raw_oof[held] = (
             _booster(seed).fit(stacked[fit], labels[fit]).predict_proba(stacked[held])[:, 1]
         )
+    booster = _booster(seed).fit(stacked, labels)
+    text_clf = _text_clf().fit(matrix, labels)
     parts = {
         "text": text,
-        "text_clf": _text_clf().fit(matrix, labels),
-        "booster": _booster(seed).fit(stacked, labels),
+        "text_coef": np.asarray(text_clf.coef_[0], dtype=np.float64),
+        "text_intercept": float(text_clf.intercept_[0]),
+        "trees": TreeEnsemble.from_booster(booster, stacked),
         "platt": _fit_platt(raw_oof, labels),
         "reference": np.nanmedian(stacked, axis=0),
     }
@@ -207,7 +213,7 @@ def _text_clf() -> LogisticRegression:
 
 def _booster(seed: int) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
-        learning_rate=0.02, max_iter=500, max_leaf_nodes=8, min_samples_leaf=30,
+        learning_rate=0.05, max_iter=200, max_leaf_nodes=8, min_samples_leaf=30,
         l2_regularization=1.0, early_stopping=False, random_state=seed,
     )  # fmt: skip
 
