@@ -30,8 +30,8 @@ LEVELS: tuple[str, ...] = ("province", "former_district", "new_commune", "former
 _FUNCTION_WORDS = frozenset(
     {"tinh", "thanh", "pho", "tp", "t", "p", "huyen", "thi", "xa", "tran", "phuong", "tx", "cu"}
 )
-_SEPARATORS = re.compile(r"[\s.(),\-–]+")
-_SEP = r"[\s.(),\-–]+"  # separators inside a name: "TP.Sóc Trăng", "Sóc Trăng (cũ)"
+_SEPARATORS = re.compile(r"[\s.()\-–]+")
+_SEP = r"[\s.()\-–]+"  # separators inside a name: "TP.Sóc Trăng", "Sóc Trăng (cũ)"
 _PLACE_PREFIX = re.compile(
     r"(?<![^\W_])(?:tinh|tp|t\.p|thanh pho|huyen|thi xa|tx|xa|phuong|thi tran)[\s.]*$"
 )
@@ -207,23 +207,38 @@ class Gazetteer:
         found: list[_Candidate] = []
         pos = 0
         while match := self._regex.search(lowered, pos):
-            start, end = match.span()
+            candidate = self._longest(norm, lowered, match.start(), match.end())
+            if candidate is None:
+                pos = match.start() + 1
+                continue
+            pos = candidate.end
+            if offsets is not None:
+                candidate.start, candidate.end = offsets[candidate.start], offsets[candidate.end]
+            candidate.matched = text[candidate.start : candidate.end]
+            candidate.zone = (
+                zone if zone == "title" else ("lead" if match.start() < lead else "body")
+            )
+            found.append(candidate)
+        return found
+
+    def _longest(self, norm: str, lowered: str, start: int, end: int) -> _Candidate | None:
+        """The longest acceptable name at ``start``: "Sóc Trăng, Củ Chi" is not "Sóc Trăng cũ"."""
+        while True:
+            closed = end
             if (
                 norm[start:end].count("(") > norm[start:end].count(")")
                 and norm[end : end + 1] == ")"
             ):
-                end += 1
-            candidate = self._check(norm, lowered, start, end)
-            if candidate is None:
-                pos = start + 1
-                continue
-            if offsets is not None:
-                candidate.start, candidate.end = offsets[start], offsets[end]
-            candidate.matched = text[candidate.start : candidate.end]
-            candidate.zone = zone if zone == "title" else ("lead" if start < lead else "body")
-            found.append(candidate)
-            pos = end
-        return found
+                closed = end + 1
+            candidate = self._check(norm, lowered, start, closed)
+            if candidate is not None:
+                return candidate
+            shorter = self._regex.match(lowered, start, end - 1)
+            while shorter is not None and _continues_word(lowered, shorter.end()):
+                shorter = self._regex.match(lowered, start, shorter.end() - 1)
+            if shorter is None:
+                return None
+            end = shorter.end()
 
     def _check(self, norm: str, lowered: str, start: int, end: int) -> _Candidate | None:
         """The form a candidate span is written in, or None when the tone marks differ."""
@@ -278,6 +293,14 @@ class Gazetteer:
             level=c.form.level,
             accented=c.accented,
         )
+
+
+def _continues_word(text: str, end: int) -> bool:
+    """Whether a match ending at ``end`` stops inside a word (or inside a number)."""
+    if end >= len(text):
+        return False
+    nxt, last = text[end], text[end - 1]
+    return nxt.isalpha() or (nxt.isdigit() and last.isdigit())
 
 
 def _capitalised(written: str) -> bool:

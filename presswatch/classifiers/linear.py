@@ -104,6 +104,8 @@ class TextModel:
     def probabilities(self, token_lists: list[list[str]], dense: FloatArray) -> FloatArray:
         """Per-class probabilities for a batch (tokens per text, dense features per text)."""
         tfidf = self.vectorizer.transform(token_lists) if self.vectorizer else None
+        if not self.dense_names:
+            dense = dense[:, :0]
         return self.linear.probabilities(self.linear.inputs(tfidf, dense))
 
     def evidence(self, toks: list[str], class_index: int, k: int = 5) -> list[str]:

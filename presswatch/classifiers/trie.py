@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-#: Letters and digits around a match must not continue a word.
-WORD_START = r"(?<![^\W_])"
-WORD_END = r"(?![^\W_])"
+#: Letters around a match must not continue a word; digits may touch it ("Sóc Trăng14." in
+#: a list), except a digit after a name that ends with one ("Phường 1" in "Phường 10").
+WORD_START = r"(?<![^\W\d_])"
+WORD_END = r"(?![^\W\d_])(?<!\d(?=\d))"
 
 
 def trie_pattern(phrases: Iterable[str], space: str = r"\s+") -> str:

@@ -1,0 +1,228 @@
+"""CLI: `presswatch train`, `presswatch eval`, `presswatch classify` — relevance, topics, tone."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from presswatch.cli import Context, pass_context
+
+DEV = Path("../shared/data/labeled/dev.jsonl")
+AUTHORED = Path("data/labeled/authored.jsonl")
+NEGATIVES = Path("../shared/data/vntc/sample3000.jsonl")
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.command("train")
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=_FILE,
+    help="Labelled JSONL to train on, all rows (repeatable). Default: see below.",
+)
+@click.option(
+    "--dev",
+    type=_FILE,
+    default=DEV,
+    show_default=True,
+    help="Labelled file whose train part (held-out rows excluded) is used by default.",
+)
+@click.option(
+    "--authored",
+    type=_FILE,
+    default=AUTHORED,
+    show_default=True,
+    help="Our own labelled examples, used by default.",
+)
+@click.option(
+    "--negatives",
+    type=_FILE,
+    default=NEGATIVES,
+    show_default=True,
+    help="Real news (VNTC) used as negatives by default.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the models (default: inside the package, where they ship).",
+)
+@pass_context
+def train(
+    ctx: Context,
+    data: tuple[Path, ...],
+    dev: Path,
+    authored: Path,
+    negatives: Path,
+    output_dir: Path | None,
+) -> None:
+    """Train the relevance, topic and tone models and write them (small joblib files).
+
+    By default the models learn from the train part of the labelled file (its fixed held-out
+    third is never used), our own examples and VNTC news as negatives. With --data, exactly the
+    given files are used. Cross-validated figures on the training rows are printed.
+
+    \b
+    Example:
+
+        presswatch train
+        presswatch train --data my_labels.jsonl --output-dir /tmp/models
+    """
+    from presswatch.classifiers.training import train_all, write
+
+    examples = _training_examples(data, dev, authored, negatives)
+    trained = train_all(
+        examples, *_resources(ctx), on_step=lambda s: click.echo(f"training: {s}", err=True)
+    )
+    for model in trained:
+        path = write(model, output_dir)
+        figures = ", ".join(f"{k} {v:.3f}" for k, v in model.cv.items())
+        size = path.stat().st_size / 1000
+        click.echo(f"{model.kind:<10} {model.meta['model_version']}  {size:.0f} kB  {figures}")
+        click.echo(f"           written to {path}")
+
+
+def _training_examples(
+    data: tuple[Path, ...], dev: Path, authored: Path, negatives: Path
+) -> list[Any]:
+    from presswatch.classifiers.datasets import load_jsonl, split, vntc_negatives
+
+    if data:
+        return [e for path in data for e in load_jsonl(path)]
+    labelled = load_jsonl(dev)
+    train_part, _ = split(labelled)
+    own = load_jsonl(authored) if authored.exists() else []
+    extra = vntc_negatives(negatives, labelled) if negatives.exists() else []
+    click.echo(
+        f"data: {len(train_part)} rows of {dev} (train part), {len(own)} of {authored}, "
+        f"{len(extra)} negatives from {negatives}",
+        err=True,
+    )
+    return train_part + own + extra
+
+
+def _resources(ctx: Context) -> tuple[Any, Any, Any]:
+    from presswatch.classifiers.gazetteer import Gazetteer
+    from presswatch.classifiers.lexicon import Lexicon
+    from presswatch.classifiers.tone import tone_lexicon
+
+    config = ctx.settings.path("config_dir")
+    return (
+        Gazetteer.from_toml(config / "region.toml"),
+        Lexicon.from_toml(config / "topics.toml"),
+        tone_lexicon(),
+    )
+
+
+@click.command("eval")
+@click.option(
+    "--data",
+    "data",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEV,
+    show_default=True,
+    help="Labelled JSONL file.",
+)
+@click.option(
+    "--split",
+    "part",
+    type=click.Choice(["heldout", "all"]),
+    default="heldout",
+    show_default=True,
+    help="Score the fixed held-out part, or every row.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary figures as JSON.")
+@pass_context
+def evaluate(ctx: Context, data: Path, part: str, as_json: bool) -> None:
+    """Score the shipped models on labelled data: precision, recall and F1 per label, micro and
+    macro, and confusion tables for relevance and tone.
+
+    The held-out part is the fixed third of the file the models never train on; "all" also
+    scores rows they were trained on (and says so).
+
+    \b
+    Example:
+
+        presswatch eval --data ../shared/data/labeled/dev.jsonl --split heldout
+    """
+    from presswatch.classifiers.datasets import load_jsonl, split
+    from presswatch.classifiers.evaluation import evaluate as score
+    from presswatch.classifiers.evaluation import format_report
+    from presswatch.classifiers.understanding import Analyzer
+
+    examples = load_jsonl(data)
+    if part == "heldout":
+        examples = split(examples)[1]
+    analyzer = Analyzer.from_settings(ctx.settings)
+    outputs = [analyzer.classify({"id": e.id, "title": e.title, "text": e.text}) for e in examples]
+    report = score(examples, outputs)
+    if as_json:
+        click.echo(json.dumps(report.summary(), indent=2))
+        return
+    click.echo(f"{data} ({part}{': includes training rows' if part == 'all' else ''})")
+    click.echo(format_report(report))
+
+
+@click.command("classify")
+@click.option(
+    "--input",
+    "input_file",
+    type=click.File("r", encoding="utf-8"),
+    default="-",
+    help="JSONL with id, text and optional title, url, source, published_at, "
+    "engagement (default: stdin).",
+)
+@click.option(
+    "--output",
+    "output_file",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="JSONL with one result per input line (default: stdout).",
+)
+@pass_context
+def classify(ctx: Context, input_file: IO[str], output_file: IO[str]) -> None:
+    """Classify documents: relevance to the region, topics, tone and misinformation score.
+
+    Each output line has id, relevance (0/1/2), relevance_score, topics, topic_scores, tone,
+    tone_score, misinfo_score, flag and reasons. A bad input line is reported on stderr with its
+    line number and skipped; the other lines still come out.
+
+    \b
+    Example:
+
+        presswatch classify --input articles.jsonl --output results.jsonl
+        echo '{"id": 1, "text": "Sóc Trăng khánh thành cầu mới"}' | presswatch classify
+    """
+    from presswatch.classifiers.understanding import Analyzer
+    from presswatch.errors import InputError
+
+    analyzer = Analyzer.from_settings(ctx.settings)
+    done = skipped = 0
+    for number, line in enumerate(input_file, start=1):
+        if not line.strip():
+            continue
+        try:
+            result = analyzer.classify(_record(line))
+        except (ValueError, InputError) as exc:
+            click.echo(f"line {number}: skipped: {exc}", err=True)
+            skipped += 1
+            continue
+        output_file.write(json.dumps(result, ensure_ascii=False) + "\n")
+        done += 1
+    output_file.flush()
+    if output_file is not sys.stdout or skipped:
+        click.echo(f"{done} classified, {skipped} skipped", err=True)
+
+
+def _record(line: str) -> Any:
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc.msg} at column {exc.colno})") from None
+
+
+COMMANDS: list[click.Command] = [train, evaluate, classify]
