@@ -68,6 +68,14 @@ def crawl_subprocess(
     return subprocess.run(args, check=False, timeout=timeout, env=dict(os.environ)).returncode
 
 
+def delivery_hooks(settings: Settings) -> list[AfterSave]:
+    """Run inside each batch's transaction: claims from review pages, then alerts (outbox)."""
+    from presswatch.claims.base import store_claimreview_documents
+    from presswatch.reports.alerts import alert_hook
+
+    return [store_claimreview_documents, alert_hook(settings)]
+
+
 @dataclass(slots=True)
 class ProcessSummary:
     """What one processing run did."""
@@ -84,9 +92,14 @@ def process_pending(
     *,
     limit: int | None = None,
     progress: Progress | None = None,
-    after_save: Sequence[AfterSave] = (),
+    after_save: Sequence[AfterSave] | None = None,
 ) -> ProcessSummary:
-    """Run the stages over every fetched document, batch by batch, one transaction per batch."""
+    """Run the stages over every fetched document, batch by batch, one transaction per batch.
+
+    ``after_save`` defaults to :func:`delivery_hooks`: what must happen in the same transaction.
+    """
+    if after_save is None:
+        after_save = delivery_hooks(settings)
     with transaction(engine) as session:
         run = repository.start_run(session, "process", [], os.getpid())
         waiting = queries.count_documents_by_status(session).get("fetched", 0)

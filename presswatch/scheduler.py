@@ -78,12 +78,11 @@ def crawl_job(settings_file: str | None, keys: list[str]) -> int:
 def process_job(settings_file: str | None) -> int:
     """Process the waiting documents; alerts are queued with each saved batch."""
     from presswatch.ingest import process_pending
-    from presswatch.reports.alerts import alert_hook
 
     settings = _settings(settings_file)
     engine = _engine(settings)
     try:
-        summary = process_pending(settings, engine, after_save=[alert_hook(settings)])
+        summary = process_pending(settings, engine)
         return summary.kept
     finally:
         engine.dispose()

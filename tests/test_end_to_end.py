@@ -141,3 +141,46 @@ def test_digest_lists_the_relevant_documents(demo: Demo) -> None:
     assert listed, "the digest lists the day's relevant documents"
     (mail,) = [p for p in demo.workdir.glob("outbox/*.eml") if "digest" in p.name]
     assert "Subject:" in mail.read_text(encoding="utf-8")
+
+
+def _flags(demo: Demo) -> dict[int, tuple[m.Flag, list[m.FlagSignal]]]:
+    with transaction(demo.engine) as session:
+        flags = session.scalars(select(m.Flag)).all()
+        return {
+            f.document_id: (
+                f,
+                list(session.scalars(select(m.FlagSignal).where(m.FlagSignal.flag_id == f.id))),
+            )
+            for f in flags
+        }
+
+
+@pytest.mark.parametrize("role", ["false_claim_paraphrase", "false_claim_verbatim"])
+def test_repeats_of_the_known_false_claim_are_flagged_with_evidence(demo: Demo, role: str) -> None:
+    docs, flags = demo.documents(), _flags(demo)
+    (entry,) = _entries(role=role)
+    flag, signals = flags[docs[entry["path"]].id]
+    match = next(s for s in signals if s.name == "claim_match")
+    assert match.evidence["sentence"] and match.evidence["claim_id"]
+    assert match.evidence["sentence"] in docs[entry["path"]].text
+    assert flag.reasons and flag.model_version and flag.status == "open"
+
+
+@pytest.mark.parametrize("role", ["criticism", "debunk"])
+def test_criticism_and_the_debunk_itself_are_not_flagged(demo: Demo, role: str) -> None:
+    docs, flags = demo.documents(), _flags(demo)
+    for entry in _entries(role=role):
+        assert docs[entry["path"]].id not in flags, entry["path"]
+
+
+def test_every_stored_flag_has_evidence_and_a_model_version(demo: Demo) -> None:
+    flags = _flags(demo)
+    assert flags
+    for flag, signals in flags.values():
+        assert flag.model_version and flag.reasons
+        assert signals and any(s.evidence for s in signals)
+
+
+def test_the_alert_and_the_report_went_out(demo: Demo) -> None:
+    alerts = [p for p in demo.workdir.glob("outbox/*.eml") if "alert" in p.name]
+    assert alerts, "the flagged false claim alerts the analysts"

@@ -19,6 +19,7 @@ from presswatch.errors import PressWatchError
 from presswatch.settings import Settings, load_settings
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "presswatch.cli.claims",
     "presswatch.cli.collect",
     "presswatch.cli.deliver",
     "presswatch.cli.demo",

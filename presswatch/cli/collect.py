@@ -86,12 +86,8 @@ def process(ctx: Context, limit: int | None) -> None:
         presswatch process --limit 500
     """
     from presswatch.ingest import process_pending
-    from presswatch.reports.alerts import alert_hook
 
-    hooks = [alert_hook(ctx.settings)]
-    summary = process_pending(
-        ctx.settings, open_engine(ctx), limit=limit, progress=say, after_save=hooks
-    )
+    summary = process_pending(ctx.settings, open_engine(ctx), limit=limit, progress=say)
     click.echo(f"process #{summary.run_id}: {summary.taken} taken, {summary.kept} kept")
     for reason, n in summary.dropped.most_common():
         click.echo(f"  dropped {n}: {reason}")

@@ -65,7 +65,7 @@ def _load_parsers() -> None:
     # Imported here so each parser module registers itself; they import this module.
     import importlib
 
-    for name in ("feeds", "sitemaps", "sites", "social"):
+    for name in ("feeds", "sitemaps", "sites", "social", "claimreview"):
         try:
             importlib.import_module(f"presswatch.crawlers.{name}")
         except ModuleNotFoundError as exc:

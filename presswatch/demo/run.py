@@ -73,6 +73,7 @@ def run_demo(workdir: Path, settings: Settings, say: Say) -> DemoResult:
         demo_settings = load_settings(settings_file, environ={})
         engine = make_engine(resolve_url(demo_settings.database_url, demo_settings.base_dir))
         migrate(engine)
+        _import_claims(engine, server, say)
         say("crawling the fixture outlets (a Scrapy subprocess)…")
         if crawl_subprocess(settings_file) != 0:
             raise PressWatchError("the demo crawl failed; see the log above")
@@ -80,16 +81,26 @@ def run_demo(workdir: Path, settings: Settings, say: Say) -> DemoResult:
     return _collect_outputs(workdir)
 
 
+def _import_claims(engine: Engine, server: FixtureServer, say: Say) -> None:
+    """The office's claim base: the known false claim, verified facts, its press releases."""
+    from presswatch.claims.base import import_claims, parse_claims
+    from presswatch.storage.db import transaction
+
+    raw = server.render((SITES.parent / "claims.json").read_text(encoding="utf-8"))
+    with transaction(engine) as session:
+        summary = import_claims(session, parse_claims(raw, "json"), actor="demo")
+    say(f"claim base: {summary}")
+
+
 def _process_and_deliver(settings: Settings, engine: Engine, say: Say) -> None:
     from presswatch.ingest import process_pending
-    from presswatch.reports.alerts import alert_hook
     from presswatch.reports.digest import build_digest
     from presswatch.reports.mail import send_pending
     from presswatch.reports.quarterly import Quarter, build_report
     from presswatch.storage.models import utcnow
 
     say("processing: normalise → dedup/story → relevance → topics → tone → misinformation")
-    summary = process_pending(settings, engine, progress=say, after_save=[alert_hook(settings)])
+    summary = process_pending(settings, engine, progress=say)
     dropped = ", ".join(f"{reason} {n}" for reason, n in summary.dropped.most_common())
     say(f"  {summary.kept} kept; dropped: {dropped or 'none'}")
     now, tz = utcnow(), ZoneInfo(settings.timezone)
