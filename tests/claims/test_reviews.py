@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 
 from presswatch.claims.reviews import flag_precision, training_rows
 from presswatch.cli import cli
-from presswatch.cli.claims import COMMANDS
 from presswatch.document import Document, FlagDecision, Signal
 from presswatch.redact import PHONE_MASK
 from presswatch.review.actions import decide
@@ -19,10 +18,6 @@ from presswatch.sources import SourceConfig
 from presswatch.storage import repository
 from presswatch.storage.db import make_engine, transaction
 from tests.claims.demo import BASE, CLAIMS_FILE
-
-for command in COMMANDS:  # registered by the lead in presswatch/cli/__init__.py
-    if command.name not in cli.commands:
-        cli.add_command(command)
 
 SOURCES = [
     SourceConfig("blog", "Blog", "site", ("https://blog.example/",), source_kind="social"),
