@@ -184,3 +184,26 @@ def test_every_stored_flag_has_evidence_and_a_model_version(demo: Demo) -> None:
 def test_the_alert_and_the_report_went_out(demo: Demo) -> None:
     alerts = [p for p in demo.workdir.glob("outbox/*.eml") if "alert" in p.name]
     assert alerts, "the flagged false claim alerts the analysts"
+
+
+def test_the_review_desk_shows_the_demo_flag_with_its_evidence(demo: Demo) -> None:
+    from fastapi.testclient import TestClient
+
+    from presswatch.review.accounts import add_user
+    from presswatch.review.app import create_app
+    from presswatch.settings import load_settings
+    from tests.review.conftest import login
+
+    settings = load_settings(demo.workdir / "settings.toml", environ={})
+    with transaction(demo.engine) as session:
+        add_user(session, "analyst", "analyst", "mật-khẩu-đủ-dài-2025", actor="test")
+    (entry,) = _entries(role="false_claim_paraphrase")
+    doc = demo.documents()[entry["path"]]
+    _flag, signals = _flags(demo)[doc.id]
+    sentence = next(s for s in signals if s.name == "claim_match").evidence["sentence"]
+    with TestClient(create_app(settings, demo.engine), follow_redirects=False) as client:
+        assert login(client, "analyst", "mật-khẩu-đủ-dài-2025").status_code == 303
+        queue = client.get("/queue").text
+        page = client.get(f"/documents/{doc.id}").text
+    assert html.escape(doc.title, quote=False) in queue
+    assert "<mark" in page and html.escape(sentence[:40], quote=False) in page
