@@ -144,6 +144,7 @@ def train(posts: Sequence[Post], *, seed: int = 13) -> ContentModel:
     for fit, held in splits:
         text_oof[held] = _text_clf().fit(matrix[fit], labels[fit]).decision_function(matrix[held])
     stacked = np.column_stack([meta_matrix(posts), text_oof])
+    stacked[:, np.isnan(stacked).all(axis=0)] = 0.0  # never known (e.g. vfnd has no time)
     raw_oof = np.zeros(len(posts))
     for fit, held in splits:
         raw_oof[held] = (

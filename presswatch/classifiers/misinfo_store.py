@@ -1,19 +1,19 @@
 """Misinformation content model: its file, with versions checked before it is used.
 
-The file holds scikit-learn objects, so it is tied to the scikit-learn release that wrote it:
-the same major.minor release is required (pickles are not promised to load across releases).
+The file holds only numpy arrays, plain Python values and PressWatch's own classes (no
+scikit-learn objects), so it does not depend on the scikit-learn release: the release that
+trained it is recorded for the record. numpy's major version must match, because numpy pickles
+do not load across major versions.
 """
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy as np
 import sklearn
-from sklearn.exceptions import InconsistentVersionWarning
 
 from presswatch.errors import ModelError
 
@@ -35,10 +35,7 @@ def read_model(path: Path, family: str) -> tuple[dict[str, Any], dict[str, Any]]
     if not path.is_file():
         raise ModelError(f"no misinformation content model at {path}: run `{RETRAIN}`")
     try:
-        with warnings.catch_warnings():
-            # The release is compared below, with a message that says what to do.
-            warnings.simplefilter("ignore", InconsistentVersionWarning)
-            data = joblib.load(path)
+        data = joblib.load(path)
         meta, parts = data["meta"], data["model"]
     except Exception as exc:  # a corrupt or foreign file fails in many ways
         raise ModelError(f"{path} is not a readable model file ({exc}): run `{RETRAIN}`") from exc
@@ -57,13 +54,9 @@ def _check(path: Path, meta: dict[str, Any], family: str) -> None:
             f"{path} holds model {meta.get('family')!r}; this PressWatch needs {family!r}: "
             f"run `{RETRAIN}`"
         )
-    trained, running = str(meta.get("sklearn", "?")), sklearn.__version__
-    if _release(trained) != _release(running):
+    trained, running = str(meta.get("numpy", "?")), np.__version__
+    if trained.split(".")[0] != running.split(".")[0]:
         raise ModelError(
-            f"{path} was trained with scikit-learn {trained}, this is scikit-learn {running} "
-            f"(the same major.minor release is needed): run `{RETRAIN}`"
+            f"{path} was written with numpy {trained}, this is numpy {running} "
+            f"(the same major version is needed): run `{RETRAIN}`"
         )
-
-
-def _release(version: str) -> tuple[str, ...]:
-    return tuple(version.split(".")[:2])

@@ -48,9 +48,9 @@ class Post:
     group: str
     text: str
     published_at: datetime | None = None
-    likes: int = 0
-    comments: int = 0
-    shares: int = 0
+    likes: int | None = None  # None: the file has no engagement columns (vfnd)
+    comments: int | None = None
+    shares: int | None = None
     label: int | None = None
 
 
