@@ -29,11 +29,12 @@ from presswatch.classifiers.topics import topic_dense, topic_dense_names
 class Params:
     """Hyper-parameters, chosen by cross-validation on the training rows (see bench notes)."""
 
-    topic_c: float = 10.0
+    topic_c: float = 3.0
     topic_lexicon_weight: float = 0.3
     tone_c: float = 1.0
     tone_lexicon_weight: float = 0.0
     relevance_c: float = 1.0
+    topic_negatives: bool = False  # VNTC negatives did not help topics in CV (and grow the model)
     min_df: int = 2
     max_df: float = 0.5
     folds: int = 5
@@ -178,7 +179,12 @@ def _topic_inputs(data: list[Prepared], lexicon: Lexicon) -> FloatArray:
 
 def train_topics(data: list[Prepared], lexicon: Lexicon, params: Params) -> Trained:
     """One logistic model per topic over TF-IDF and lexicon scores; thresholds from CV."""
-    data = [p for p in data if p.example.topics is not None]
+    data = [
+        p
+        for p in data
+        if p.example.topics is not None
+        and (params.topic_negatives or p.example.origin != "vntc-negative")
+    ]
     y = np.array([[t in (p.example.topics or []) for t in TOPIC_IDS] for p in data], dtype=int)
     dense = _topic_inputs(data, lexicon)
     weight = params.topic_lexicon_weight
