@@ -113,8 +113,12 @@ def main() -> None:
     args = parser.parse_args()
     records = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
     records = records[: args.limit]
-    paths = [("(c) floor: syllable split", floor), ("(a) classify, every document", full),
-             ("(a') relevance+topics+tone", understanding), ("(b) pipeline, pre-filtered", pipeline)]  # fmt: skip
+    paths = [
+        ("(c) floor: syllable split", floor),
+        ("(a) classify, every document", full),
+        ("(a') relevance+topics+tone", understanding),
+        ("(b) pipeline, pre-filtered", pipeline),
+    ]
     try:
         full(records[0])
     except Exception as exc:  # another stage (misinformation) may be unfinished: say so, go on
