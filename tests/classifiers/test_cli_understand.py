@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import click
@@ -24,8 +25,12 @@ def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> click.Group:
     for command in COMMANDS:  # until the lead lists presswatch.cli.understand
         if command.name not in cli.commands:
             cli.add_command(command)
+    config = tmp_path / "config"  # region and topics only: the misinformation stage is left out
+    config.mkdir()
+    for name in ("region.toml", "topics.toml"):
+        shutil.copy(REPO / "config" / name, config / name)
     settings = tmp_path / "settings.toml"
-    settings.write_text(f'config_dir = "{REPO / "config"}"\ndata_dir = "{tmp_path}"\n')
+    settings.write_text(f'config_dir = "{config}"\ndata_dir = "{tmp_path}"\n')
     monkeypatch.setenv("PRESSWATCH_CONFIG", str(settings))
     return cli
 
