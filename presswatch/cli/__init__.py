@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "presswatch.cli.extract",
     "presswatch.cli.review",
     "presswatch.cli.social",
+    "presswatch.cli.understand",
 )
 
 
