@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from presswatch.document import Document
 from presswatch.imports import BAD_ROWS_KEPT, ImportSummary
 from presswatch.sources import SourceConfig
-from presswatch.storage import repository
+from presswatch.storage import engagement, repository
 from presswatch.storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class ImportWriter:
             known = repository.known_urls(session, [d.key for d in docs])
             new = [d for d in docs if d.key not in known]
             added = repository.add_documents(session, new, self._source_ids, self.summary.run_id)
-            self.summary.readings += repository.record_post_engagements(session, docs)
+            self.summary.readings += engagement.record_post_engagements(session, docs)
         self.summary.added += added
         self.summary.already += len(docs) - added
 

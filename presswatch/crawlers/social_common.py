@@ -214,14 +214,14 @@ def external_links(hrefs: list[str], own_host: str = "") -> list[str]:
 
 def record_reading(engine: Engine, doc: Document) -> bool:
     """Append a re-read post's engagement to its time series (never a second document)."""
-    from presswatch.storage import repository
+    from presswatch.storage import engagement
     from presswatch.storage.db import transaction
 
     read_at = parse_time(doc.extra.get("engagement_read_at")) or doc.fetched_at
     if not doc.engagement or read_at is None:
         return False
     with transaction(engine) as session:
-        return repository.record_engagement(session, doc.key, doc.engagement, read_at)
+        return engagement.record_engagement(session, doc.key, doc.engagement, read_at)
 
 
 def guarded(platform: str) -> Callable[[Parser], Parser]:

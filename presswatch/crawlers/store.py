@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from presswatch.document import Document
 from presswatch.sources import SourceConfig
-from presswatch.storage import repository
+from presswatch.storage import engagement, repository
 from presswatch.storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class CrawlStore:
         docs, self._buffer = self._buffer, []
         with transaction(self.engine) as session:
             inserted = repository.add_documents(session, docs, self.source_ids, self.run_id)
-            repository.record_post_engagements(session, docs)  # the first reading of each post
+            engagement.record_post_engagements(session, docs)  # the first reading of each post
         self.kept += inserted
         if inserted < len(docs):
             self.dropped["already stored"] += len(docs) - inserted

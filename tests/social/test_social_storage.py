@@ -13,8 +13,8 @@ from presswatch.privacy import public_channel_name
 from presswatch.retention import apply_retention
 from presswatch.settings import Settings
 from presswatch.sources import SourceConfig
+from presswatch.storage import engagement, queries, repository
 from presswatch.storage import models as m
-from presswatch.storage import queries, repository
 from presswatch.storage.db import transaction
 from tests.social.test_imports import social_cli
 
@@ -47,10 +47,10 @@ def test_readings_are_appended_only_when_they_change(any_engine: Engine) -> None
     _store(any_engine, [first])
     url, t0 = first.key, NOW - timedelta(days=1)
     with transaction(any_engine) as session:
-        assert repository.record_engagement(session, url, {"likes": 5, "views": 100}, NOW)
-        assert not repository.record_engagement(session, url, {"likes": 5, "views": 100}, NOW)
-        assert repository.record_engagement(session, url, {"likes": 9, "views": 180}, NOW)
-        assert not repository.record_engagement(session, "https://t.me/kenh/none", {}, NOW)
+        assert engagement.record_engagement(session, url, {"likes": 5, "views": 100}, NOW)
+        assert not engagement.record_engagement(session, url, {"likes": 5, "views": 100}, NOW)
+        assert engagement.record_engagement(session, url, {"likes": 9, "views": 180}, NOW)
+        assert not engagement.record_engagement(session, "https://t.me/kenh/none", {}, NOW)
         rows = session.execute(
             select(m.EngagementSnapshot.read_at, m.EngagementSnapshot.likes,
                    m.EngagementSnapshot.views).order_by(m.EngagementSnapshot.id)
@@ -74,9 +74,9 @@ def test_story_velocity_counts_documents_and_engagement_growth_per_hour(any_engi
         session.flush()
         for doc_id in ids.values():
             session.get(m.Document, doc_id).story_id = story.id  # type: ignore[union-attr]
-        repository.record_engagement(session, post.key, {"likes": 10, "shares": 2, "views": 300},
+        engagement.record_engagement(session, post.key, {"likes": 10, "shares": 2, "views": 300},
                                      NOW + h)  # fmt: skip
-        repository.record_engagement(session, post.key, {"likes": 30, "shares": 5, "views": 900},
+        engagement.record_engagement(session, post.key, {"likes": 30, "shares": 5, "views": 900},
                                      NOW + 2 * h)  # fmt: skip
         velocity = queries.story_engagement_velocity(session, story.id, NOW, NOW + 3 * h)
     assert [(x["hour"], x["documents"], x["posts"], x["interactions"], x["views"])
@@ -113,7 +113,7 @@ def test_retention_deletes_old_social_posts_unless_a_flag_or_review_holds_them(
             session.get(m.Document, ids[key]).story_id = story.id  # type: ignore[union-attr]
         session.get(m.Document, ids["copy"]).duplicate_of = ids["old"]  # type: ignore[union-attr]
         session.get(m.Document, ids["recent"]).duplicate_of = ids["old"]  # type: ignore[union-attr]
-        repository.record_engagement(session, docs[0].key, {"likes": 3}, NOW)
+        engagement.record_engagement(session, docs[0].key, {"likes": 3}, NOW)
         repository.refresh_story(session, story.id)
     dry = apply_retention(any_engine, 180, dry_run=True, now=NOW)
     assert (dry.expired, dry.held, dry.deleted) == (4, 2, 0)
