@@ -92,7 +92,7 @@ def _effects(model: ContentModel, row: Any) -> Any:
     grid = np.tile(row, (size + 1, 1))
     for index in range(size):
         grid[index + 1, index] = model.reference[index]
-    margins = model.trees.margin(grid)
+    margins = model.margin(grid)
     effects = margins[0] - margins[1:]
     effects[np.isnan(row)] = 0.0
     return effects

@@ -3,10 +3,11 @@
 A stack trained on ReINTEL (VLSP 2020) posts:
 
     normalised text ─► word + char TF-IDF ─► logistic regression ─► text logit ─┐
-    engagement, time, posting style (misinfo_features.META_FEATURES) ───────────┴► gradient
-    boosting ─► Platt scaling fitted on out-of-fold scores ─► calibrated probability
+    engagement, time, posting style (misinfo_features.META_FEATURES) ───────────┤
+                   3 gradient-boosted tree ensembles (one per inner splitting) ◄┘
+                   ─► mean ─► Platt scaling fitted on out-of-fold scores ─► P(unreliable)
 
-The boosting stage learns from out-of-fold text logits, so it never sees a text score made by a
+The boosters learn from out-of-fold text logits, so they never see a text score made by a
 model that was trained on the same post. Folds are grouped by poster (an opaque hash), so no
 score is made by a model that has seen the poster; no feature describes who posted.
 """
@@ -46,6 +47,8 @@ __all__ = ["MODEL_VERSION", "CVResult", "ContentModel", "PostInput", "cross_vali
 #: The model family: feature layout and training recipe. A file of another family is refused.
 MODEL_VERSION = "misinfo-content-2026.11-1"
 DEFAULT_PATH = MODELS_DIR / f"{KIND}.joblib"
+#: Inner splittings, each with its own booster, averaged: evens out the luck of one split.
+BAGS = 3
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
@@ -82,7 +85,7 @@ class ContentModel:
         self.text: TextFeatures = parts["text"]
         self.text_coef: FloatArray = parts["text_coef"]
         self.text_intercept: float = parts["text_intercept"]
-        self.trees: TreeEnsemble = parts["trees"]
+        self.trees: list[TreeEnsemble] = parts["trees"]
         self.platt: tuple[float, float] = parts["platt"]
         self.reference: FloatArray = parts["reference"]
         self.version = version
@@ -113,8 +116,14 @@ class ContentModel:
         """Calibrated P(unreliable) of each post."""
         if not posts:
             return []
-        raw = self.trees.probability(self._stacked(posts))
+        rows = self._stacked(posts)
+        raw = np.mean([trees.probability(rows) for trees in self.trees], axis=0)
         return [float(p) for p in self._calibrate(raw)]
+
+    def margin(self, rows: FloatArray) -> FloatArray:
+        """Mean log-odds of the boosters for stacked feature rows (before calibration)."""
+        margins: FloatArray = np.mean([trees.margin(rows) for trees in self.trees], axis=0)
+        return margins
 
     def explain(self, post: PostLike, k: int = 5) -> list[str]:
         """Up to k readable reasons (terms and posting-style traits) that raised the score."""
@@ -138,33 +147,44 @@ def train(posts: Sequence[Post], *, seed: int = 13) -> ContentModel:
     labels, groups = _labels(posts), [post.group for post in posts]
     texts = [normalize_text(post.text) for post in posts]
     text = TextFeatures().fit(texts)
-    matrix = text.transform(texts)
-    splits = _splits(labels, groups, 5, seed)
-    text_oof = np.zeros(len(posts))
-    for fit, held in splits:
-        text_oof[held] = _text_clf().fit(matrix[fit], labels[fit]).decision_function(matrix[held])
-    stacked = np.column_stack([meta_matrix(posts), text_oof])
-    stacked[:, np.isnan(stacked).all(axis=0)] = 0.0  # never known (e.g. vfnd has no time)
-    raw_oof = np.zeros(len(posts))
-    for fit, held in splits:
-        raw_oof[held] = (
-            _booster(seed).fit(stacked[fit], labels[fit]).predict_proba(stacked[held])[:, 1]
-        )
-    booster = _booster(seed).fit(stacked, labels)
+    matrix, meta = text.transform(texts), meta_matrix(posts)
+    trees, stacks, raw_oof = [], [], np.zeros(len(posts))
+    for bag in range(BAGS):
+        splits = _splits(labels, groups, 5, seed + bag)
+        stacked = _stack(meta, _text_oof(matrix, labels, splits))
+        for fit, held in splits:
+            booster = _booster(seed).fit(stacked[fit], labels[fit])
+            raw_oof[held] += booster.predict_proba(stacked[held])[:, 1] / BAGS
+        trees.append(TreeEnsemble.from_booster(_booster(seed).fit(stacked, labels), stacked))
+        stacks.append(stacked)
     text_clf = _text_clf().fit(matrix, labels)
     parts = {
         "text": text,
         "text_coef": np.asarray(text_clf.coef_[0], dtype=np.float64),
         "text_intercept": float(text_clf.intercept_[0]),
-        "trees": TreeEnsemble.from_booster(booster, stacked),
+        "trees": trees,
         "platt": _fit_platt(raw_oof, labels),
-        "reference": np.nanmedian(stacked, axis=0),
+        "reference": np.nanmedian(np.vstack(stacks), axis=0),
     }
     data_id = fingerprint([(p.text, p.label) for p in posts], seed)
     info = {"posts": len(posts), "positives": int(labels.sum()), "seed": seed, "data": data_id,
             "features": [*META_NAMES, "text_logit"],
             "trained_texts": sorted({text_key(p.text) for p in posts})}  # fmt: skip
     return ContentModel(parts, f"{MODEL_VERSION}+{data_id[:8]}", info)
+
+
+def _text_oof(matrix: Any, labels: Any, splits: list[tuple[Any, Any]]) -> FloatArray:
+    """Out-of-fold text logits: each post scored by a model that did not see its poster."""
+    oof = np.zeros(len(labels))
+    for fit, held in splits:
+        oof[held] = _text_clf().fit(matrix[fit], labels[fit]).decision_function(matrix[held])
+    return oof
+
+
+def _stack(meta: FloatArray, text_logits: FloatArray) -> FloatArray:
+    stacked = np.column_stack([meta, text_logits])
+    stacked[:, np.isnan(stacked).all(axis=0)] = 0.0  # never known (e.g. vfnd has no time)
+    return stacked
 
 
 def cross_validate(
@@ -214,7 +234,7 @@ def _text_clf() -> LogisticRegression:
 
 def _booster(seed: int) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
-        learning_rate=0.05, max_iter=200, max_leaf_nodes=8, min_samples_leaf=30,
+        learning_rate=0.05, max_iter=200, max_leaf_nodes=6, min_samples_leaf=20,
         l2_regularization=1.0, early_stopping=False, random_state=seed,
     )  # fmt: skip
 
