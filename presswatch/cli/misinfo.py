@@ -73,7 +73,7 @@ def eval_misinfo(
 
 
 @click.command("train-misinfo")
-@click.option("--data", "data", required=True, type=_DATA, help="Labelled ReINTEL-format CSV.")
+@click.option("--data", "data", required=True, type=_DATA, help="Labelled ReINTEL or vfnd CSV.")
 @click.option("--cv", is_flag=True, help="First print grouped 5-fold cross-validation.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Model file to write.")
 @click.option("--seed", default=13, show_default=True, help="Seed of the fold splits.")
