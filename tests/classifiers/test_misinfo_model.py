@@ -22,7 +22,7 @@ from presswatch.classifiers.misinfo_model import (
     ContentModel,
     cross_validate,
 )
-from presswatch.classifiers.misinfo_text import WORD_TOKENS, TextFeatures
+from presswatch.classifiers.misinfo_text import WORD_TOKENS, TextFeatures, term_hash
 from presswatch.classifiers.misinfo_trees import TreeEnsemble
 from presswatch.classifiers.reintel import Post, read_reintel, read_vfnd
 from presswatch.cli import Context
@@ -99,7 +99,14 @@ def test_text_features_equal_scikit_learn(reintel: list[Post]) -> None:
                             token_pattern=WORD_TOKENS, lowercase=False).fit(texts)  # fmt: skip
     chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 6), min_df=3, sublinear_tf=True,
                             max_features=300_000, lowercase=False).fit(texts)  # fmt: skip
-    reference = sp.hstack([words.transform(unseen), chars.transform(unseen)]).tocsr()
+    # Our character columns are in hash order, scikit-learn's in alphabetical order.
+    terms = chars.get_feature_names_out()
+    hashes = np.array([term_hash(t) for t in terms], dtype=np.uint64)
+    ours_column = np.searchsorted(ours.char_hashes, hashes)
+    assert (ours.char_hashes[ours_column] == hashes).all()
+    order = np.empty(len(terms), dtype=int)
+    order[ours_column] = np.arange(len(terms))
+    reference = sp.hstack([words.transform(unseen), chars.transform(unseen)[:, order]]).tocsr()
     assert abs(ours.transform(unseen) - reference).max() < 1e-12
 
 
