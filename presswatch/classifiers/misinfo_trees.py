@@ -16,6 +16,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from presswatch.errors import ModelError
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+_CHUNK = 2000
 
 
 class TreeEnsemble:
@@ -55,6 +56,13 @@ class TreeEnsemble:
     def margin(self, rows: FloatArray) -> FloatArray:
         """Log-odds of each row."""
         rows = np.atleast_2d(np.asarray(rows, dtype=np.float64))
+        if len(rows) > _CHUNK:  # the work arrays are trees × rows: keep them small
+            return np.concatenate(
+                [self.margin(rows[i : i + _CHUNK]) for i in range(0, len(rows), _CHUNK)]
+            )
+        return self._margin(rows)
+
+    def _margin(self, rows: FloatArray) -> FloatArray:
         trees = np.arange(self.feature.shape[0])[:, None]
         columns = np.arange(rows.shape[0])[None, :]
         node = np.zeros((self.feature.shape[0], rows.shape[0]), dtype=np.intp)
