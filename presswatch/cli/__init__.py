@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "presswatch.cli.deliver",
     "presswatch.cli.demo",
     "presswatch.cli.extract",
+    "presswatch.cli.misinfo",
     "presswatch.cli.review",
     "presswatch.cli.social",
     "presswatch.cli.understand",

@@ -8,7 +8,15 @@ import click
 
 from presswatch.cli import Context, pass_context
 
-DEFAULT_THRESHOLD = 0.5
+
+def social_threshold(ctx: Context) -> float:
+    """The configured flagging threshold for social posts (ReINTEL and vfnd hold posts)."""
+    from presswatch.claims.policy import load_policy
+
+    policy = load_policy(ctx.settings.path("config_dir") / "flagging.toml")
+    return policy.threshold("social", [])
+
+
 _DATA = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
@@ -18,7 +26,7 @@ _DATA = click.Path(exists=True, dir_okay=False, path_type=Path)
     "--threshold",
     type=click.FloatRange(0.0, 1.0),
     help="Score at or above which a post counts as flagged "
-    f"(default: the misinfo_threshold setting, else {DEFAULT_THRESHOLD}).",
+    "(default: the social-post threshold of config/flagging.toml).",
 )
 @click.option("--model", "model_file", type=_DATA, help="Model file (default: the shipped one).")
 @click.option(
@@ -57,7 +65,7 @@ def eval_misinfo(
             "use `presswatch train-misinfo --data FILE --cv` for an honest estimate"
         )
     if threshold is None:
-        threshold = float(ctx.settings.as_dict().get("misinfo_threshold", DEFAULT_THRESHOLD))
+        threshold = social_threshold(ctx)
     result = evaluate(model.score(kept), [int(p.label or 0) for p in kept], threshold)
     click.echo(f"model       {model.version}")
     click.echo(f"data        {data} ({file_format(data)} format)")
