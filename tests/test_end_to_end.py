@@ -207,3 +207,58 @@ def test_the_review_desk_shows_the_demo_flag_with_its_evidence(demo: Demo) -> No
         page = client.get(f"/documents/{doc.id}").text
     assert html.escape(doc.title, quote=False) in queue
     assert "<mark" in page and html.escape(sentence[:40], quote=False) in page
+
+
+def test_classify_follows_the_contract_on_demo_data_and_broken_lines(demo: Demo) -> None:
+    docs = demo.documents()
+    (claim,) = _entries(role="false_claim_paraphrase")
+    (critic,) = _entries(role="criticism")
+    records = [
+        {
+            "id": key,
+            "title": docs[e["path"]].title,
+            "text": docs[e["path"]].text,
+            "source": e["outlet"],
+        }
+        for key, e in (("paraphrase", claim), ("criticism", critic))
+    ]
+    lines = [
+        json.dumps(records[0], ensure_ascii=False),
+        "{broken",
+        '{"id": "x"}',
+        json.dumps(records[1], ensure_ascii=False),
+    ]
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "presswatch",
+            "--config",
+            str(demo.workdir / "settings.toml"),
+            "classify",
+        ],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = {row["id"]: row for row in map(json.loads, result.stdout.splitlines())}
+    assert set(out) == {"paraphrase", "criticism"}
+    assert "line 2: skipped" in result.stderr and "line 3: skipped" in result.stderr
+    keys = {
+        "id",
+        "relevance",
+        "relevance_score",
+        "topics",
+        "topic_scores",
+        "tone",
+        "tone_score",
+        "misinfo_score",
+        "flag",
+        "reasons",
+    }
+    assert all(set(row) == keys for row in out.values())
+    assert out["paraphrase"]["flag"] and out["paraphrase"]["reasons"]
+    assert not out["criticism"]["flag"] and out["criticism"]["relevance"] == 2

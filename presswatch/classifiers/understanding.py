@@ -13,6 +13,7 @@ from presswatch.document import Document
 from presswatch.errors import InputError
 from presswatch.pipeline import STAGES, Stage, load_stage
 from presswatch.settings import Settings
+from presswatch.sources import load_sources
 
 #: The stages `classify` runs: everything from relevance on, in pipeline order.
 FIRST_STAGE = "presswatch.pipeline.relevance:Relevance"
@@ -22,19 +23,22 @@ MAX_TEXT_CHARS = 200_000
 class Analyzer:
     """Runs the understanding stages on records and writes classify output records."""
 
-    def __init__(self, stages: list[Stage]) -> None:
+    def __init__(self, stages: list[Stage], source_kinds: dict[str, str] | None = None) -> None:
         self.stages = stages
+        self.source_kinds = source_kinds or {}
 
     @classmethod
     def from_settings(cls, settings: Settings, **context: Any) -> Analyzer:
         """Relevance (keeping irrelevant documents), topics, tone, and misinformation if set up."""
         paths = STAGES[STAGES.index(FIRST_STAGE) :]
         stages = (load_stage(p, settings, keep_irrelevant=True, **context) for p in paths)
-        return cls([s for s in stages if s is not None])
+        return cls([s for s in stages if s is not None], _source_kinds(settings))
 
     def document(self, record: Any) -> Document:
         """The Document of one input record; InputError says what is wrong with it."""
-        return to_document(record)
+        doc = to_document(record)
+        doc.source_kind = self.source_kinds.get(doc.source, doc.source_kind)
+        return doc
 
     def analyse(self, doc: Document) -> Document:
         """Every stage on one document (stages here never drop)."""
@@ -45,6 +49,12 @@ class Analyzer:
     def classify(self, record: Any) -> dict[str, Any]:
         """One classify output record for one input record."""
         return to_output(record["id"], self.analyse(self.document(record)))
+
+
+def _source_kinds(settings: Settings) -> dict[str, str]:
+    """Source key → source kind from config/sources.toml, so a record's `source` sets its kind."""
+    path = settings.path("config_dir") / "sources.toml"
+    return {s.key: s.source_kind for s in load_sources(path)} if path.exists() else {}
 
 
 def to_document(record: Any) -> Document:
@@ -66,6 +76,8 @@ def to_document(record: Any) -> Document:
         text=text[:MAX_TEXT_CHARS],
         published_at=_published(record.get("published_at")),
         engagement=_engagement(record.get("engagement")),
+        # Without a configured source, a record with engagement counts reads as a social post.
+        source_kind="social" if record.get("engagement") else "domestic",
     )
 
 

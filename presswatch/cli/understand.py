@@ -189,7 +189,9 @@ def classify(ctx: Context, input_file: IO[str], output_file: IO[str]) -> None:
 
     Each output line has id, relevance (0/1/2), relevance_score, topics, topic_scores, tone,
     tone_score, misinfo_score, flag and reasons. A bad input line is reported on stderr with its
-    line number and skipped; the other lines still come out.
+    line number and skipped; the other lines still come out. Misinformation uses the claim base
+    of the configured database; a record's `source` naming a configured source sets its kind,
+    otherwise a record with engagement counts is read as a social post.
 
     \b
     Example:
@@ -200,7 +202,7 @@ def classify(ctx: Context, input_file: IO[str], output_file: IO[str]) -> None:
     from presswatch.classifiers.understanding import Analyzer
     from presswatch.errors import InputError
 
-    analyzer = Analyzer.from_settings(ctx.settings)
+    analyzer = Analyzer.from_settings(ctx.settings, **_claim_base(ctx))
     done = skipped = 0
     for number, line in enumerate(input_file, start=1):
         if not line.strip():
@@ -216,6 +218,30 @@ def classify(ctx: Context, input_file: IO[str], output_file: IO[str]) -> None:
     output_file.flush()
     if output_file is not sys.stdout or skipped:
         click.echo(f"{done} classified, {skipped} skipped", err=True)
+
+
+def _claim_base(ctx: Context) -> dict[str, Any]:
+    """The configured database as context, so misinformation can match its claim base.
+
+    Read only: a database that does not exist yet (or is not migrated) is left alone.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from presswatch.errors import StorageError
+    from presswatch.storage.db import check_schema, make_engine, resolve_url
+
+    url = resolve_url(ctx.settings.database_url, ctx.settings.base_dir)
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        return {}
+    engine = make_engine(url)
+    try:
+        check_schema(engine)
+    except (StorageError, SQLAlchemyError):
+        engine.dispose()
+        return {}
+    return {"engine": engine}
 
 
 def _record(line: str) -> Any:
