@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -13,6 +14,9 @@ from sqlalchemy.engine import make_url
 
 from presswatch.settings import Settings
 from presswatch.storage.db import make_engine, migrate
+
+if TYPE_CHECKING:
+    from presswatch.classifiers.misinfo_model import CVResult
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
@@ -87,3 +91,15 @@ def settings(tmp_path: Path, sqlite_url: str) -> Settings:
         {"database_url": sqlite_url, "config_dir": str(REPO / "config"), "data_dir": str(tmp_path)},
         base_dir=tmp_path,
     )
+
+
+@pytest.fixture(scope="session")
+def reintel_cv() -> CVResult:
+    """Grouped 5-fold cross-validation of the content model on ReINTEL, computed once.
+
+    It takes minutes; the content-model gate and the combiner calibration both read it.
+    """
+    from presswatch.classifiers.misinfo_model import cross_validate
+    from presswatch.classifiers.reintel import read_reintel
+
+    return cross_validate(read_reintel(shared_data("reintel", "train.csv")), folds=5, seed=13)

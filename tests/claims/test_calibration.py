@@ -12,7 +12,8 @@ import pytest
 from presswatch.claims import calibrate
 from presswatch.claims.policy import load_policy
 from presswatch.classifiers import signals as sig
-from tests.conftest import REPO, shared_data
+from presswatch.classifiers.misinfo_model import CVResult
+from tests.conftest import REPO
 
 POLICY = load_policy(REPO / "config" / "flagging.toml")
 COMBINER = sig.Combiner.from_policy(POLICY)
@@ -54,7 +55,6 @@ def test_configured_weights_are_the_fitted_ones(items: list[calibrate.Example]) 
 
 
 @pytest.mark.slow
-def test_content_model_weight_is_its_reintel_fit() -> None:
-    path = shared_data("reintel", "train.csv")
-    _, weight = calibrate.content_model_weight(*calibrate.reintel_oof(path))
+def test_content_model_weight_is_its_reintel_fit(reintel_cv: CVResult) -> None:
+    _, weight = calibrate.content_model_weight(reintel_cv.oof, reintel_cv.labels)
     assert POLICY.weights["content_model"] == pytest.approx(weight, abs=0.1)
