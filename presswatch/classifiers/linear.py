@@ -22,28 +22,34 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(slots=True)
 class Vectorizer:
-    """Sublinear TF-IDF over 1- to n-grams of tokens, L2-normalised (sklearn's TfidfVectorizer)."""
+    """1- to n-grams as sublinear L2-normalised TF-IDF (sklearn's), or presence when ``binary``."""
 
     vocabulary: dict[str, int]
     idf: FloatArray
     n: int = 2
+    binary: bool = False
 
     def transform(self, token_lists: list[list[str]]) -> sparse.csr_matrix:
-        """One L2-normalised TF-IDF row per token list."""
+        """One row per token list."""
         indptr, indices, values = [0], [], []
         for toks in token_lists:
             counts = Counter(g for g in ngrams(toks, self.n) if g in self.vocabulary)
             cols = np.fromiter(
                 (self.vocabulary[g] for g in counts), dtype=np.int64, count=len(counts)
             )
-            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-            row = tf * self.idf[cols]
-            norm = float(np.sqrt(np.dot(row, row)))
             indices.extend(cols.tolist())
-            values.extend((row / norm if norm else row).tolist())
+            values.extend(self._weights(cols, counts).tolist())
             indptr.append(len(indices))
         shape = (len(token_lists), len(self.idf))
         return sparse.csr_matrix((values, indices, indptr), shape=shape, dtype=np.float64)
+
+    def _weights(self, cols: npt.NDArray[np.int64], counts: Counter[str]) -> FloatArray:
+        if self.binary:
+            return np.ones(len(cols))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        row: FloatArray = tf * self.idf[cols]
+        norm = float(np.sqrt(np.dot(row, row)))
+        return row / norm if norm else row
 
     def names(self) -> list[str]:
         """The n-gram of each column."""
@@ -136,7 +142,12 @@ class TextModel:
         }
         if self.vectorizer is not None:
             vec = self.vectorizer
-            payload["vectorizer"] = {"vocabulary": vec.vocabulary, "idf": vec.idf, "n": vec.n}
+            payload["vectorizer"] = {
+                "vocabulary": vec.vocabulary,
+                "idf": vec.idf,
+                "n": vec.n,
+                "binary": vec.binary,
+            }
         return payload
 
     @classmethod

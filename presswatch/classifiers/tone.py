@@ -1,7 +1,10 @@
 """Tone: positive, neutral or negative, with the probability of the chosen tone.
 
 A tone lexicon (models/tone_lexicon.toml) counts words of good and bad news; a trained
-softmax model reads those counts beside the text's words. Without a model, the lexicon decides.
+softmax model reads those counts beside the text's words. A second model over which n-grams are
+present, weighted by how much more often each occurs in one tone than in the others (NB-SVM,
+Wang & Manning 2012), is blended in when the model file has one. Without a model, the lexicon
+decides.
 """
 
 from __future__ import annotations
@@ -41,18 +44,32 @@ class ToneClassifier:
     """Decides the tone of a text; a trained model when shipped, else the lexicon balance."""
 
     def __init__(
-        self, lexicon: Lexicon, model: TextModel | None = None, version: str = "lexicon-1"
+        self,
+        lexicon: Lexicon,
+        model: TextModel | None = None,
+        version: str = "lexicon-1",
+        presence: TextModel | None = None,
+        blend: float = 0.0,
     ) -> None:
         self.lexicon = lexicon
         self.model = model
         self.version = version
+        self.presence = presence
+        self.blend = blend if presence is not None else 0.0
 
     @classmethod
     def load(cls, lexicon: Lexicon | None = None, path: Path | None = None) -> ToneClassifier:
         """The shipped (or given) model; ModelError when the file is there but unusable."""
         meta, payload = load_model("tone", path or model_path("tone"))
         model = TextModel.from_payload(payload)
-        return cls(lexicon or tone_lexicon(), model, str(meta["model_version"]))
+        presence = payload.get("presence")
+        return cls(
+            lexicon or tone_lexicon(),
+            model,
+            str(meta["model_version"]),
+            TextModel.from_payload(presence) if presence else None,
+            float(payload.get("blend", 0.0)),
+        )
 
     @classmethod
     def shipped_or_lexicon(cls) -> ToneClassifier:
@@ -65,12 +82,21 @@ class ToneClassifier:
         if self.model is None:
             return self._lexicon_tag(scores)
         toks = tokens(f"{title}\n{body}")
-        probabilities = self.model.probabilities([toks], tone_dense(scores, body))[0]
+        probabilities = self.probabilities([toks], tone_dense(scores, body))[0]
         index = int(np.argmax(probabilities))
         label = self.model.linear.classes[index]
         evidence = scores[label].evidence if label in scores else []
         evidence = list(dict.fromkeys(evidence + self.model.evidence(toks, index)))
         return Tag(label, round(float(probabilities[index]), 4), evidence[:_EVIDENCE], self.version)
+
+    def probabilities(self, token_lists: list[list[str]], dense: FloatArray) -> FloatArray:
+        """Per-tone probabilities of a batch: the main model, blended with the presence model."""
+        assert self.model is not None
+        out = self.model.probabilities(token_lists, dense)
+        if self.presence is not None and self.blend:
+            second = self.presence.probabilities(token_lists, dense[:, :0])
+            out = (1.0 - self.blend) * out + self.blend * second
+        return out
 
     def _lexicon_tag(self, scores: dict[str, LexiconScore]) -> Tag:
         pos, neg = scores["positive"], scores["negative"]

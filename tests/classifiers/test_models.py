@@ -32,6 +32,44 @@ def test_tfidf_export_matches_scikit_learn() -> None:
     assert np.allclose(matrix.toarray(), expected.toarray()[:, order])
 
 
+def test_presence_model_export_matches_nbsvm_in_scikit_learn() -> None:
+    """The exported NB-SVM (ratio folded into the coefficients) scores as the fitted models do."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from presswatch.classifiers.text import ngrams
+    from presswatch.classifiers.training import fit_presence
+
+    docs = DOCS * 2 + [tokens("Tàu cá vi phạm bị xử phạt nặng"), tokens("Lễ hội thành công rực rỡ")]
+    y = np.array([0, 2, 1, 0, 2, 1, 0, 2])
+    params = Params(min_df=1, max_df=1.0)
+    model = fit_presence(docs, y, ["negative", "neutral", "positive"], params)
+    counter = CountVectorizer(analyzer=ngrams, binary=True, min_df=1, max_df=1.0)
+    x = counter.fit_transform(docs).astype(float)
+    decisions = []
+    for k in range(3):
+        inside = np.asarray(x[y == k].sum(axis=0)).ravel() + 1
+        outside = np.asarray(x[y != k].sum(axis=0)).ravel() + 1
+        ratio = np.log((inside / inside.sum()) / (outside / outside.sum()))
+        reference = LogisticRegression(C=params.tone_presence_c, class_weight="balanced",
+                                       max_iter=5000, solver="liblinear")  # fmt: skip
+        reference.fit(x.multiply(ratio).tocsr(), (y == k).astype(int))
+        decisions.append(reference.decision_function(x.multiply(ratio).tocsr()))
+    expected = np.exp(np.array(decisions).T)
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(model.probabilities(docs, np.zeros((len(docs), 0))), expected)
+    assert set(model.vectorizer.transform(docs[:1]).data) == {1.0}  # type: ignore[union-attr]
+
+
+def test_shipped_tone_model_blends_the_presence_model() -> None:
+    from presswatch.classifiers.tone import ToneClassifier
+
+    tone = ToneClassifier.load()
+    assert tone.presence is not None and 0 < tone.blend < 1
+    tag = tone.tag("Lũ quét cuốn trôi nhiều nhà dân", "Nhiều người chết và mất tích sau trận lũ.")
+    assert tag.label == "negative" and tag.evidence
+
+
 @pytest.mark.parametrize("kind", ["relevance", "topics", "tone"])
 def test_shipped_models_load(kind: str) -> None:
     meta, payload = load_model(kind, model_path(kind))
