@@ -63,8 +63,8 @@ def source_reliability(source: str, reliability: float, origin: str) -> Signal:
     return Signal("source_reliability", reliability, 0.0, evidence)
 
 
-def spike(sources: int, documents: int, window_hours: float, story_id: int) -> Signal:
-    """Near-identical documents from several sources in a short window."""
+def spike(sources: int, documents: int, window_hours: float, story_id: int | None) -> Signal:
+    """Near-identical documents from several sources in a short window (story: once saved)."""
     evidence = {"sources": sources, "documents": documents, "window_hours": window_hours,
                 "story_id": story_id}  # fmt: skip
     return Signal("spike", float(sources), 0.0, evidence)

@@ -66,6 +66,10 @@ def jaccard(a: set[int], b: set[int]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+#: (document id, source key, ISO time) of a document of the current run.
+Peer = tuple[int, str, str]
+
+
 @dataclass
 class DedupIndex:
     """Looks up earlier documents by content hash and LSH band, in the database and this batch."""
@@ -75,6 +79,10 @@ class DedupIndex:
     by_band: dict[tuple[int, int], set[int]] = field(default_factory=lambda: defaultdict(set))
     texts: dict[int, str] = field(default_factory=dict)
     by_url: dict[str, int] = field(default_factory=dict)
+    #: Story groups of this run (not saved yet), keyed by the document they all repeat.
+    groups: dict[int, list[Peer]] = field(default_factory=dict)
+    group_of: dict[int, int] = field(default_factory=dict)
+    seen: dict[int, Peer] = field(default_factory=dict)
 
     def exact(self, doc: Document) -> tuple[int, int | None] | None:
         """(document id, story id) of an earlier document with the same text, if any."""
@@ -129,10 +137,30 @@ class DedupIndex:
             found: int | None = conn.scalar(stmt)
         return found
 
+    def join(self, doc: Document, anchor: int) -> None:
+        """Put a document in the run's group of the document it repeats; note its earlier peers.
+
+        The peers (``doc.extra["story_peers"]``) let the spike signal count copies that arrive
+        in the same batch, before any of them is saved with its story.
+        """
+        if doc.id is None:
+            return
+        root = self.group_of.get(anchor, anchor)
+        group = self.groups.setdefault(root, [self.seen[root]] if root in self.seen else [])
+        doc.extra["story_peers"] = [list(peer) for peer in group]
+        group.append(self._peer(doc))
+        self.group_of[doc.id] = root
+
+    @staticmethod
+    def _peer(doc: Document) -> Peer:
+        when = doc.published_at or doc.fetched_at
+        return (doc.id or 0, doc.source, when.isoformat() if when else "")
+
     def remember(self, doc: Document, bands: list[tuple[int, int]]) -> None:
         """Make a document of the current run findable before it is saved."""
         if doc.id is None:
             return
+        self.seen[doc.id] = self._peer(doc)
         self.by_url.setdefault(doc.key, doc.id)
         self.by_hash.setdefault(doc.content_hash, doc.id)
         self.texts[doc.id] = doc.text
@@ -164,6 +192,7 @@ class Deduplicate:
             doc.duplicate_of, doc.story_id = earlier
             if doc.story_id is None:
                 doc.extra["story_with"] = earlier[0]
+            self.index.join(doc, earlier[0])
             raise Drop(f"exact duplicate of #{earlier[0]}")
         own = shingles(doc.text)
         bands = band_hashes(minhash(own))
@@ -180,5 +209,7 @@ class Deduplicate:
             # A post that shares an article (title, lead and its link) spreads that story,
             # though its few words are far from the article's shingles.
             doc.extra["story_with"], doc.extra["shares_link"] = shared, True
+        if doc.extra.get("story_with") is not None:
+            self.index.join(doc, int(doc.extra["story_with"]))
         self.index.remember(doc, bands)
         return doc

@@ -185,21 +185,28 @@ class Misinformation:
         return self.model.explain(self._post(doc), 5) if self.model is not None else []
 
     def _spike(self, doc: Document) -> Signal | None:
+        """Copies from several sources in the window: stored ones and this run's (peers)."""
         if self.engine is None:
             return None
         settings = self.policy.spike
         when = doc.published_at or doc.fetched_at or datetime.now(UTC)
-        window = timedelta(hours=settings.window_hours)
+        start, end = (
+            when - timedelta(hours=settings.window_hours),
+            when + timedelta(hours=settings.window_hours),
+        )
         with transaction(self.engine) as session:
             story = doc.story_id
             if story is None and doc.extra.get("story_with") is not None:
                 story = queries.story_of_document(session, int(doc.extra["story_with"]))
-            if story is None:
-                return None
-            spread = queries.story_spread(session, story, when - window, when + window)
+            spread = queries.story_spread(session, story, start, end) if story is not None else []
+            others: dict[int, int | None] = {i: s for i, s, _ in spread if i != doc.id}
+            for peer_id, key, seen in doc.extra.get("story_peers") or []:
+                if peer_id != doc.id and seen and start <= datetime.fromisoformat(seen) < end:
+                    others.setdefault(peer_id, self._source_id(session, key))
             own = self._source_id(session, doc.source)
-        others = [row for row in spread if row[0] != doc.id]
-        sources = {s for _, s, _ in others} | ({own} if own is not None else set())
+        sources = {s for s in others.values() if s is not None} | (
+            {own} if own is not None else set()
+        )
         if len(sources) < settings.min_sources:
             return None
         return sig.spike(len(sources), len(others) + 1, settings.window_hours, story)

@@ -170,9 +170,7 @@ def test_demo_flags_are_the_false_claim_and_its_repeats(processed: Engine) -> No
     assert docs["D4"].url not in flagged and docs["S4"].url not in flagged
 
 
-def test_spike_of_near_identical_posts_across_sources(
-    demo_settings: Settings, engine: Engine
-) -> None:
+def _tide_posts() -> list[Document]:
     text = (
         "Cảnh báo: nước sông Maspero đổi màu đen kịt từ sáng nay, bà con ven sông nên hạn chế "
         "dùng nước sông để sinh hoạt cho tới khi có thông báo của cơ quan chức năng."
@@ -185,7 +183,13 @@ def test_spike_of_near_identical_posts_across_sources(
                                                   ("quocte", "foreign", " Chia sẻ."),
                                                   ("dongbang", "domestic", " Tin nóng.")])
     ]  # fmt: skip
-    _store(engine, posts)
+    return posts
+
+
+def test_spike_of_near_identical_posts_across_sources(
+    demo_settings: Settings, engine: Engine
+) -> None:
+    _store(engine, _tide_posts())
     _process(demo_settings, engine, batch=1)  # one by one: each sees the ones before it
     stage = Misinformation.from_settings(demo_settings, engine=engine)
     with transaction(engine) as session:
@@ -193,6 +197,29 @@ def test_spike_of_near_identical_posts_across_sources(
     spike = next(s for s in stage.signals(last) if s.name == "spike")
     assert spike.evidence["sources"] == 3 and spike.evidence["documents"] == 3
     assert spike.evidence["story_id"] == last.story_id
+
+
+def test_spike_counts_copies_that_arrive_in_the_same_batch(
+    demo_settings: Settings, engine: Engine
+) -> None:
+    """A burst of copies usually comes in one crawl: none of them is saved when the next is seen."""
+    _store(engine, _tide_posts())
+    stages = (Normalize.from_settings(demo_settings),
+              Deduplicate.from_settings(demo_settings, engine),
+              Misinformation.from_settings(demo_settings, engine=engine))  # fmt: skip
+    with transaction(engine) as session:
+        docs = repository.load_batch(session, 10)
+    first = [run_stages(stages[:2], doc) for doc in docs]  # serial stages see the whole batch
+    outcomes = [run_stages(stages[2:], o.doc) for o in first]  # then the workers' stages
+    assert not any(o.dropped for o in outcomes)
+    spikes = [[s for s in o.doc.flag.signals if s.name == "spike"] for o in outcomes]  # type: ignore[union-attr]
+    assert [len(s) for s in spikes] == [0, 0, 1]  # the third copy makes three sources
+    assert spikes[2][0].evidence["sources"] == 3 and spikes[2][0].evidence["documents"] == 3
+    with transaction(engine) as session:
+        for outcome in outcomes:
+            repository.save_processed(session, outcome.doc)
+        stored = session.scalars(select(m.Document.extra)).all()
+    assert all("story_peers" not in extra for extra in stored)  # a processing aid, not stored
 
 
 def test_new_claims_are_picked_up_by_refresh(demo_settings: Settings, engine: Engine) -> None:
