@@ -68,6 +68,8 @@ def jaccard(a: set[int], b: set[int]) -> float:
 
 #: (document id, source key, ISO time) of a document of the current run.
 Peer = tuple[int, str, str]
+#: The most recent peers a document carries (a burst of thousands of copies stays cheap).
+MAX_PEERS = 1000
 
 
 @dataclass
@@ -147,7 +149,7 @@ class DedupIndex:
             return
         root = self.group_of.get(anchor, anchor)
         group = self.groups.setdefault(root, [self.seen[root]] if root in self.seen else [])
-        doc.extra["story_peers"] = [list(peer) for peer in group]
+        doc.extra["story_peers"] = [list(peer) for peer in group[-MAX_PEERS:]]
         group.append(self._peer(doc))
         self.group_of[doc.id] = root
 
