@@ -24,6 +24,9 @@ from presswatch.classifiers.text import ngrams, split_title, tokens
 from presswatch.classifiers.tone import DENSE_NAMES, TONES, ToneClassifier, tone_dense
 from presswatch.classifiers.topics import topic_dense, topic_dense_names
 
+#: The logit of a label that has one class only in the training rows (probability ~0.9999).
+CONSTANT_LOGIT = 10.0
+
 
 @dataclass(frozen=True, slots=True)
 class Params:
@@ -99,9 +102,17 @@ def fit_tfidf(docs: list[list[str]], params: Params) -> tuple[Vectorizer, sparse
 
 
 def fit_logistic(x: Any, y: Any, c: float, weights: Any = None) -> tuple[FloatArray, FloatArray]:
-    """(coef, intercept) of a class-balanced logistic regression (liblinear when binary: fast)."""
+    """(coef, intercept) of a class-balanced logistic regression (liblinear when binary: fast).
+
+    A label with one class only in these rows (a topic no training row has) gets a constant
+    model that always answers that class, instead of a scikit-learn error.
+    """
     from sklearn.linear_model import LogisticRegression
 
+    present = np.unique(np.asarray(y))
+    if len(present) == 1:
+        sign = 1.0 if present[0] else -1.0
+        return np.zeros((1, x.shape[1])), np.array([sign * CONSTANT_LOGIT])
     solver = "liblinear" if len(set(np.asarray(y).tolist())) <= 2 else "lbfgs"
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, solver=solver)
     model.fit(x, y, sample_weight=weights)

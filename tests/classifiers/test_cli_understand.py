@@ -89,7 +89,20 @@ def test_eval_and_train_on_our_own_examples(app: click.Group, tmp_path: Path) ->
     ]  # fmt: skip
 
 
+def test_learning_curve_prints_one_line_per_part(app: click.Group, tmp_path: Path) -> None:
+    data = str(REPO / "data/labeled/authored.jsonl")
+    absent = str(tmp_path / "absent.jsonl")
+    args = ["learning-curve", "--dev", data, "--authored", absent, "--negatives", absent]
+    result = CliRunner().invoke(app, [*args, "--fractions", "0.5,1", "--repeats", "1"])
+    assert result.exit_code == 0, result.output
+    table = result.stdout.splitlines()
+    assert "labelled training rows" in table[0] and "tone macro" in table[1]
+    assert [line.split()[0] for line in table[2:4]] == ["50%", "100%"]
+    result = CliRunner().invoke(app, [*args, "--fractions", "half"])
+    assert result.exit_code == 2 and "not a list of numbers" in result.output
+
+
 def test_help_ends_with_an_example(app: click.Group) -> None:
-    for name in ("train", "eval", "classify"):
+    for name in ("train", "eval", "learning-curve", "classify"):
         result = CliRunner().invoke(app, [name, "--help"])
         assert "Example:" in result.output and "presswatch " + name in result.output
