@@ -12,6 +12,7 @@ from __future__ import annotations
 from presswatch.storage.queries.claims import *  # noqa: F403
 from presswatch.storage.queries.collection import *  # noqa: F403
 from presswatch.storage.queries.delivery import *  # noqa: F403
+from presswatch.storage.queries.desk import *  # noqa: F403
 from presswatch.storage.queries.report import *  # noqa: F403
 from presswatch.storage.queries.review import *  # noqa: F403
 from presswatch.storage.queries.social import *  # noqa: F403
