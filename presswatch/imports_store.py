@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from presswatch.document import Document
 from presswatch.imports import BAD_ROWS_KEPT, ImportSummary
 from presswatch.sources import SourceConfig
-from presswatch.storage import engagement, repository
+from presswatch.storage import engagement, repository, runs
 from presswatch.storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -32,9 +32,9 @@ class ImportWriter:
 
     def __enter__(self) -> ImportWriter:
         with transaction(self.engine) as session:
-            rows = repository.sync_sources(session, [self.source])
+            rows = runs.sync_sources(session, [self.source])
             self._source_ids = {self.source.key: rows[self.source.key].id}
-            run = repository.start_run(session, "import", [self.source.key], os.getpid())
+            run = runs.start_run(session, "import", [self.source.key], os.getpid())
         self.summary.run_id = run.id
         return self
 
@@ -76,7 +76,7 @@ class ImportWriter:
         status = "finished" if exc_type is None else "failed"
         dropped = Counter({"already stored": self.summary.already, "bad row": self.summary.bad})
         with transaction(self.engine) as session:
-            repository.finish_run(
+            runs.finish_run(
                 session, self.summary.run_id, fetched=self.summary.rows, kept=self.summary.added,
                 dropped=+dropped, errors=Counter({"bad_row": self.summary.bad}) if self.summary.bad
                 else Counter(), status=status,

@@ -32,7 +32,7 @@ from presswatch.pipeline import build_stages
 from presswatch.pipeline.runner import Outcome, Runner
 from presswatch.settings import Settings
 from presswatch.sources import SourceConfig, load_sources
-from presswatch.storage import queries, repository
+from presswatch.storage import queries, repository, runs
 from presswatch.storage.db import transaction
 from presswatch.storage.models import utcnow
 
@@ -101,7 +101,7 @@ def process_pending(
     if after_save is None:
         after_save = delivery_hooks(settings)
     with transaction(engine) as session:
-        run = repository.start_run(session, "process", [], os.getpid())
+        run = runs.start_run(session, "process", [], os.getpid())
         waiting = queries.count_documents_by_status(session).get("fetched", 0)
     total = min(waiting, limit) if limit else waiting
     summary = ProcessSummary(run.id)
@@ -111,7 +111,7 @@ def process_pending(
         status = "finished"
     finally:
         with transaction(engine) as session:
-            repository.finish_run(
+            runs.finish_run(
                 session,
                 run.id,
                 fetched=summary.taken,

@@ -14,7 +14,7 @@ from presswatch.crawlers.store import CrawlStore, Progress
 from presswatch.settings import Settings
 from presswatch.sources import SourceConfig
 from presswatch.storage import models as m
-from presswatch.storage import repository
+from presswatch.storage import runs
 from presswatch.storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -88,8 +88,8 @@ def run_crawl(
     chosen = select_sources(configs, keys)
     with transaction(engine) as session:
         _mark_interrupted_runs(session)
-        rows = repository.sync_sources(session, configs)
-        run = repository.start_run(session, "crawl", [c.key for c in chosen], os.getpid())
+        rows = runs.sync_sources(session, configs)
+        run = runs.start_run(session, "crawl", [c.key for c in chosen], os.getpid())
         validators = {c.key: (rows[c.key].etag, rows[c.key].last_modified) for c in chosen}
         source_ids = {key: row.id for key, row in rows.items()}
     store = CrawlStore(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from presswatch.document import Document
 from presswatch.sources import SourceConfig
-from presswatch.storage import engagement, repository
+from presswatch.storage import engagement, repository, runs
 from presswatch.storage.db import transaction
 
 log = logging.getLogger(__name__)
@@ -93,9 +93,7 @@ class CrawlStore:
             self.state(source).transient_failures += 1
         log.warning("source %s: %s: %s", source, kind, message)
         with transaction(self.engine) as session:
-            repository.record_error(
-                session, self.run_id, self.source_ids.get(source), url, kind, message
-            )
+            runs.record_error(session, self.run_id, self.source_ids.get(source), url, kind, message)
 
     def source_failed(self, source: str, kind: str, message: str, url: str) -> None:
         """The source's own page (feed, sitemap, listing) could not be read."""
@@ -122,7 +120,7 @@ class CrawlStore:
         with transaction(self.engine) as session:
             for key in configs:
                 self._record_source(session, key, self.state(key))
-            repository.finish_run(
+            runs.finish_run(
                 session,
                 self.run_id,
                 fetched=self.fetched,
@@ -134,7 +132,7 @@ class CrawlStore:
     def _record_source(self, session: Session, key: str, st: SourceState) -> None:
         source_id = self.source_ids[key]
         if st.failed:
-            repository.record_source_result(
+            runs.record_source_result(
                 session,
                 source_id,
                 ok=False,
@@ -144,10 +142,10 @@ class CrawlStore:
             )
             return
         if st.not_modified:  # keep the validators that earned the 304
-            repository.record_source_result(session, source_id, ok=True, status="not modified")
+            runs.record_source_result(session, source_id, ok=True, status="not modified")
             return
         complete = st.complete and st.transient_failures == 0
-        repository.record_source_result(
+        runs.record_source_result(
             session,
             source_id,
             ok=True,

@@ -15,7 +15,7 @@ from presswatch.document import Document, FlagDecision, Signal
 from presswatch.redact import PHONE_MASK
 from presswatch.review.actions import decide
 from presswatch.sources import SourceConfig
-from presswatch.storage import repository
+from presswatch.storage import repository, runs
 from presswatch.storage.db import make_engine, transaction
 from tests.claims.demo import BASE, CLAIMS_FILE
 
@@ -30,7 +30,7 @@ def _flagged(engine: Engine, n: int, source: str, names: list[str]) -> int:
                    text=f"Bài {n}. Liên hệ 0912 345 678 để biết thêm.",
                    engagement={"likes": 3, "shares": 1})  # fmt: skip
     with transaction(engine) as session:
-        ids = {k: s.id for k, s in repository.sync_sources(session, SOURCES).items()}
+        ids = {k: s.id for k, s in runs.sync_sources(session, SOURCES).items()}
         repository.add_documents(session, [doc], ids, None)
         doc = repository.load_batch(session, 10)[-1]
         signals = [Signal(name, 1.0, 1.0, {"sentence": "Bài."}) for name in names]

@@ -13,7 +13,7 @@ from presswatch.pipeline.dedup import DedupIndex, Deduplicate, jaccard, shingles
 from presswatch.pipeline.normalize import Normalize
 from presswatch.sources import SourceConfig
 from presswatch.storage import models as m
-from presswatch.storage import repository
+from presswatch.storage import repository, runs
 from presswatch.storage.db import transaction
 
 STORY = Path(__file__).parents[1] / "data" / "dedup"
@@ -28,7 +28,7 @@ def _process(engine: Engine, names: list[str]) -> dict[str, Document | str]:
     with transaction(engine) as session:
         ids = {
             k: s.id
-            for k, s in repository.sync_sources(
+            for k, s in runs.sync_sources(
                 session, [SourceConfig(key="a", name="A", kind="rss", urls=("u",))]
             ).items()
         }

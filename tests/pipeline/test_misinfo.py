@@ -20,7 +20,7 @@ from presswatch.pipeline.normalize import Normalize
 from presswatch.pipeline.runner import run_stages
 from presswatch.settings import Settings
 from presswatch.storage import models as m
-from presswatch.storage import repository
+from presswatch.storage import repository, runs
 from presswatch.storage.db import transaction
 from tests.claims.demo import demo_claims, demo_documents, demo_sources, demo_sources_text
 from tests.conftest import REPO
@@ -115,9 +115,7 @@ def demo_settings(tmp_path: Path, sqlite_url: str) -> Settings:
 
 def _store(engine: Engine, docs: list[Document]) -> None:
     with transaction(engine) as session:
-        ids = {
-            k: s.id for k, s in repository.sync_sources(session, demo_sources().values()).items()
-        }
+        ids = {k: s.id for k, s in runs.sync_sources(session, demo_sources().values()).items()}
         repository.add_documents(session, docs, ids, None)
 
 

@@ -32,7 +32,7 @@ from presswatch.reports.quarterly import Quarter, build_report
 from presswatch.settings import Settings
 from presswatch.sources import SourceConfig, load_sources
 from presswatch.storage import models as m
-from presswatch.storage import repository
+from presswatch.storage import repository, runs
 from presswatch.storage.db import transaction
 
 SOCIAL = SITES / "social"
@@ -77,7 +77,7 @@ def _process(engine: Engine, sources: dict[str, SourceConfig], posts: list[Docum
         if by_url[post.url] in SPREAD:
             post.published_at = NOW - timedelta(minutes=20 * (1 + SPREAD.index(by_url[post.url])))
     with transaction(engine) as session:
-        ids = {k: s.id for k, s in repository.sync_sources(session, sources.values()).items()}
+        ids = {k: s.id for k, s in runs.sync_sources(session, sources.values()).items()}
         repository.add_documents(session, posts, ids, None)
         stored = repository.load_batch(session, 100)
     with transaction(engine) as session:
@@ -168,7 +168,7 @@ def test_a_poster_reposted_by_an_organisation_page_stays_anonymous(
         post.published_at = post.fetched_at = NOW - timedelta(hours=2)
         post.text += " Bà con Sóc Trăng lưu ý."
     with transaction(engine) as session:
-        ids = {k: s.id for k, s in repository.sync_sources(session, [org]).items()}
+        ids = {k: s.id for k, s in runs.sync_sources(session, [org]).items()}
         repository.add_documents(session, posts, ids, None)
         for doc in repository.load_batch(session, 10):
             doc.relevance = 2

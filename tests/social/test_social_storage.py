@@ -13,7 +13,7 @@ from presswatch.privacy import public_channel_name
 from presswatch.retention import apply_retention
 from presswatch.settings import Settings
 from presswatch.sources import SourceConfig
-from presswatch.storage import engagement, queries, repository
+from presswatch.storage import engagement, queries, repository, runs
 from presswatch.storage import models as m
 from presswatch.storage.db import transaction
 from tests.social.test_imports import social_cli
@@ -36,7 +36,7 @@ def _post(key: str, days: float, source: str = "tg", **more: Any) -> Document:
 
 def _store(engine: Engine, docs: list[Document]) -> dict[str, int]:
     with transaction(engine) as session:
-        ids = {k: s.id for k, s in repository.sync_sources(session, SOURCES).items()}
+        ids = {k: s.id for k, s in runs.sync_sources(session, SOURCES).items()}
         repository.add_documents(session, docs, ids, None)
         return dict(session.execute(select(m.Document.title, m.Document.id)).all())
 

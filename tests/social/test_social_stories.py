@@ -14,7 +14,7 @@ from presswatch.pipeline.dedup import DedupIndex, Deduplicate
 from presswatch.pipeline.normalize import Normalize
 from presswatch.sources import SourceConfig
 from presswatch.storage import models as m
-from presswatch.storage import repository
+from presswatch.storage import repository, runs
 from presswatch.storage.db import transaction
 
 ARTICLE = "/dongbang/thoi-su/bien-phong-cuu-5-ngu-dan-gap-nan-tren-bien-tran-de-a21277.html"
@@ -50,7 +50,7 @@ def _process(engine: Engine, batches: list[list[Document]]) -> dict[str, int | N
     stage = Deduplicate(DedupIndex(engine), 0.7)
     for docs in batches:
         with transaction(engine) as session:
-            ids = {k: s.id for k, s in repository.sync_sources(session, SOURCES).items()}
+            ids = {k: s.id for k, s in runs.sync_sources(session, SOURCES).items()}
             normalised = [Normalize(("vi",), 80).process(d) for d in docs]
             repository.add_documents(session, normalised, ids, None)
             batch = repository.load_batch(session, 100)

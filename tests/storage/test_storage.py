@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from presswatch.document import Document, FlagDecision, Signal, Tag
 from presswatch.sources import SourceConfig
 from presswatch.storage import models as m
-from presswatch.storage import queries, repository
+from presswatch.storage import queries, repository, runs
 from presswatch.storage.db import check_schema, migrate, table_names, transaction
 
 T0 = datetime(2025, 7, 2, 8, 30, tzinfo=UTC)
@@ -24,7 +24,7 @@ def _source_ids(engine: Engine) -> dict[str, int]:
         ),
     ]
     with transaction(engine) as session:
-        return {k: s.id for k, s in repository.sync_sources(session, configs).items()}
+        return {k: s.id for k, s in runs.sync_sources(session, configs).items()}
 
 
 def _doc(n: int, source: str = "a") -> Document:
@@ -138,21 +138,21 @@ def test_source_backoff_doubles_and_success_resets(any_engine: Engine) -> None:
     ids = _source_ids(any_engine)
     with transaction(any_engine) as session:
         for _ in range(3):
-            repository.record_source_result(
+            runs.record_source_result(
                 session, ids["a"], ok=False, status="error", error="http_500", backoff_minutes=10
             )
         source = session.get(m.Source, ids["a"])
         assert source is not None and source.consecutive_failures == 3
         assert source.next_attempt_at is not None and source.last_fetch_at is not None
         assert source.next_attempt_at - source.last_fetch_at == timedelta(minutes=40)
-        repository.record_source_result(session, ids["a"], ok=True, status="ok", etag='"x"')
+        runs.record_source_result(session, ids["a"], ok=True, status="ok", etag='"x"')
         assert (source.consecutive_failures, source.etag, source.last_error) == (0, '"x"', "")
 
 
 def test_runs_keep_counts_of_what_was_dropped_and_why(any_engine: Engine) -> None:
     with transaction(any_engine) as session:
-        run = repository.start_run(session, "crawl", ["a"], 123)
-        repository.finish_run(
+        run = runs.start_run(session, "crawl", ["a"], 123)
+        runs.finish_run(
             session,
             run.id,
             fetched=5,
