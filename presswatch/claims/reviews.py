@@ -1,4 +1,5 @@
-"""Claims: what analysts' decisions say — precision of flags by signal and source, training data.
+"""Claims: what analysts' decisions say — precision of flags by signal and source, training data
+(reviewed flags for the misinformation model, label corrections for relevance, topics and tone).
 
 Decisions themselves are recorded by :func:`presswatch.review.actions.decide` (review row, the
 flag's status and the audit row in one transaction); this module only reads them. The latest
@@ -94,6 +95,22 @@ def training_rows(session: Session) -> list[dict[str, Any]]:
     return out
 
 
+def label_rows(session: Session) -> list[dict[str, Any]]:
+    """Analysts' latest labels per document in the labelled-data format `presswatch train` reads.
+
+    Text redacted; no author or reviewer. Origin "office-review" marks them as real rows.
+    """
+    return [_label_row(correction, doc) for correction, doc in queries.label_corrections(session)]
+
+
+def _label_row(correction: Any, doc: Any) -> dict[str, Any]:
+    return {
+        "id": f"office-{doc.id}", "origin": "office-review", "title": redact(doc.title),
+        "text": redact(doc.text), "relevance": correction.relevance,
+        "topics": list(correction.topics), "tone": correction.tone,
+    }  # fmt: skip
+
+
 def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
     """Write rows as JSON lines; return how many."""
     count = 0
@@ -107,3 +124,9 @@ def export_training(session: Session, path: Path) -> int:
     """Write the training examples to a JSONL file; return how many."""
     with path.open("w", encoding="utf-8") as out:
         return write_jsonl(training_rows(session), out)
+
+
+def export_labels(session: Session, path: Path) -> int:
+    """Write the analysts' label corrections to a JSONL file; return how many."""
+    with path.open("w", encoding="utf-8") as out:
+        return write_jsonl(label_rows(session), out)

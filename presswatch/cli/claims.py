@@ -187,9 +187,32 @@ def export_reviews(ctx: Context, output: Path) -> None:
     click.echo(f"{count} reviewed flags written to {output}")
 
 
+@click.command("export-labels")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@pass_context
+def export_labels(ctx: Context, output: Path) -> None:
+    """Export the analysts' label corrections (relevance, topics, tone) as labelled JSONL.
+
+    The file has the format `presswatch train` reads; add it with --extra. Personal data in the
+    text is redacted; no author or reviewer is exported.
+
+    \b
+    Example:
+
+        presswatch export-labels --output office-labels.jsonl
+        presswatch train --extra office-labels.jsonl
+    """
+    from presswatch.claims.reviews import export_labels as write
+    from presswatch.storage.db import transaction
+
+    with transaction(open_engine(ctx)) as session:
+        count = write(session, output)
+    click.echo(f"{count} labelled documents written to {output}")
+
+
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-COMMANDS: list[click.Command] = [claims, eval_flags, export_reviews]
+COMMANDS: list[click.Command] = [claims, eval_flags, export_reviews, export_labels]

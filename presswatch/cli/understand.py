@@ -47,6 +47,12 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
     help="Real news (VNTC) used as negatives by default.",
 )
 @click.option(
+    "--extra",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="More labelled JSONL added to the default set, e.g. from export-labels (repeatable).",
+)
+@click.option(
     "--output-dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where to write the models (default: inside the package, where they ship).",
@@ -58,23 +64,31 @@ def train(
     dev: Path,
     authored: Path,
     negatives: Path,
+    extra: tuple[Path, ...],
     output_dir: Path | None,
 ) -> None:
     """Train the relevance, topic and tone models and write them (small joblib files).
 
     By default the models learn from the train part of the labelled file (its fixed held-out
-    third is never used), our own examples and VNTC news as negatives. With --data, exactly the
-    given files are used. Cross-validated figures on the training rows are printed.
+    third is never used), our own examples and VNTC news as negatives, plus any --extra files
+    (such as the analysts' corrections from export-labels). With --data, exactly the given files
+    are used. Cross-validated figures on the training rows are printed.
 
     \b
     Example:
 
         presswatch train
+        presswatch train --extra office-labels.jsonl
         presswatch train --data my_labels.jsonl --output-dir /tmp/models
     """
+    from presswatch.classifiers.datasets import load_jsonl
     from presswatch.classifiers.training import train_all, write
 
     examples = _training_examples(data, dev, authored, negatives)
+    for path in extra:
+        added = load_jsonl(path)
+        click.echo(f"data: {len(added)} rows of {path}", err=True)
+        examples += added
     trained = train_all(
         examples, *_resources(ctx), on_step=lambda s: click.echo(f"training: {s}", err=True)
     )

@@ -1,4 +1,4 @@
-"""Review desk: the writes analysts make — decisions on flags and edits of the claim base."""
+"""Review desk: the writes analysts make — decisions on flags, label corrections, claim edits."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from presswatch.errors import InputError
 from presswatch.review.accounts import audit
-from presswatch.review.labels import CLAIM_KINDS, REASONS
+from presswatch.review.labels import CLAIM_KINDS, REASONS, TONES, TOPICS
 from presswatch.storage import models as m
 from presswatch.storage.models import utcnow
 
@@ -58,6 +58,38 @@ def decide(
     )  # fmt: skip
     session.flush()
     return review
+
+
+def correct_labels(
+    session: Session, document_id: int, relevance: int, topics: list[str], tone: str, actor: str
+) -> m.LabelCorrection:
+    """Record an analyst's labels for a document, with an audit row, in one transaction.
+
+    The document's own tags stay as the models set them (they are what was shown and alerted
+    on); the correction is kept beside them and becomes training data.
+    """
+    if relevance not in (0, 1, 2):
+        raise InputError(f"relevance {relevance!r} is not 0, 1 or 2")
+    if tone not in TONES:
+        raise InputError(f"unknown tone {tone!r}")
+    unknown = sorted(set(topics) - set(TOPICS))
+    if unknown:
+        raise InputError(f"unknown topics {', '.join(unknown)}")
+    doc = session.get(m.Document, document_id)
+    if doc is None:
+        raise InputError(f"no document #{document_id}")
+    chosen = [t for t in TOPICS if t in topics]  # the fixed order, no repeats
+    correction = m.LabelCorrection(
+        document_id=document_id, relevance=relevance, topics=chosen, tone=tone, reviewer=actor,
+    )  # fmt: skip
+    session.add(correction)
+    audit(
+        session, actor, "labels.correct", f"document:{document_id}", document_id=document_id,
+        relevance=relevance, topics=chosen, tone=tone,
+        model_relevance=doc.relevance, model_tone=doc.tone,
+    )  # fmt: skip
+    session.flush()
+    return correction
 
 
 @dataclass(slots=True)

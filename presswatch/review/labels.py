@@ -13,6 +13,7 @@ TOPICS: dict[str, str] = {
     "image_promotion": "Quảng bá hình ảnh",
 }
 TONES: dict[str, str] = {"positive": "Tích cực", "neutral": "Trung lập", "negative": "Tiêu cực"}
+RELEVANCE: dict[int, str] = {2: "Viết về địa bàn", 1: "Chỉ nhắc đến địa bàn", 0: "Không liên quan"}
 SOURCE_KINDS: dict[str, str] = {
     "domestic": "Báo chí trong nước",
     "foreign": "Báo chí nước ngoài",

@@ -260,6 +260,25 @@ class Review(Base):
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LabelCorrection(Base):
+    """An analyst's labels for a document (relevance, topics, tone) where the models erred.
+
+    Never updated, only added (the latest one counts); exported as training data for the
+    relevance, topic and tone models (`presswatch export-labels`).
+    """
+
+    __tablename__ = "label_corrections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    relevance: Mapped[int] = mapped_column()
+    topics: Mapped[list[Any]] = mapped_column(default=list)
+    tone: Mapped[str] = mapped_column(String(20))
+    reviewer: Mapped[str] = mapped_column(String(100))
+    corrected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Claim(Base):
     """An entry of the claim base: a known false claim, a verified fact or a press release."""
 

@@ -82,8 +82,14 @@ def test_eval_and_train_on_our_own_examples(app: click.Group, tmp_path: Path) ->
         "relevance_about_f1", "topics_micro_f1", "topics_macro_f1", "tone_macro_f1",
     }  # fmt: skip
     models = tmp_path / "models"
-    result = CliRunner().invoke(app, ["train", "--data", str(data), "--output-dir", str(models)])
+    office = tmp_path / "office-labels.jsonl"  # as `presswatch export-labels` writes it
+    office.write_text(json.dumps({"id": "office-7", "origin": "office-review", "title": "",
+                                  "text": "Ngư dân Trần Đề bám biển", "relevance": 2,
+                                  "topics": ["fisheries"], "tone": "positive"}) + "\n")  # fmt: skip
+    args = ["train", "--data", str(data), "--extra", str(office), "--output-dir", str(models)]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
+    assert f"data: 1 rows of {office}" in result.stderr
     assert sorted(p.name for p in models.iterdir()) == [
         "relevance.joblib", "tone.joblib", "topics.joblib",
     ]  # fmt: skip

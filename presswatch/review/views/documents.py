@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from presswatch.errors import InputError
 from presswatch.reports.alerts import check_alerts
-from presswatch.review.actions import StaleDecision, decide
+from presswatch.review.actions import StaleDecision, correct_labels, decide
 from presswatch.review.highlight import evidence_claim_ids, highlight_evidence
 from presswatch.review.labels import DECISIONS
 from presswatch.review.web import (
@@ -104,3 +104,26 @@ def decision(
         return redirect(here)
     flash(request, f"Đã ghi quyết định «{DECISIONS[decision]}» cho tin #{document_id}.")
     return redirect(local_path(back, "/queue") if back.startswith("/queue") else "/queue")
+
+
+@router.post("/documents/{document_id}/labels")
+def labels(
+    request: Request,
+    document_id: int,
+    user: Annotated[CurrentUser, Depends(require_analyst)],
+    relevance: Annotated[int, Form()] = -1,
+    topics: Annotated[list[str] | None, Form()] = None,
+    tone: Annotated[str, Form()] = "",
+) -> Response:
+    """Keep the analyst's relevance, topics and tone for a document (training data)."""
+    here = f"/documents/{document_id}"
+    try:
+        with transaction(desk(request).engine) as session:
+            if session.get(m.Document, document_id) is None:
+                raise HTTPException(404)
+            correct_labels(session, document_id, relevance, topics or [], tone, user.username)
+    except InputError:
+        flash(request, "Hãy chọn mức liên quan và sắc thái.", "error")
+        return redirect(here)
+    flash(request, f"Đã lưu nhãn của cán bộ cho tin #{document_id}.")
+    return redirect(here)

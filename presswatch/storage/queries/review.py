@@ -20,6 +20,7 @@ __all__ = [
     "ReviewFilter",
     "claims_by_ids",
     "fulltext_phrases",
+    "label_corrections",
     "review_document",
     "review_facets",
     "review_queue",
@@ -214,7 +215,7 @@ def review_facets(session: Session) -> dict[str, Any]:
 
 
 def review_document(session: Session, document_id: int) -> dict[str, Any] | None:
-    """A document with its source, topic/tone tags, flag, signals and reviews (newest first)."""
+    """A document with its source, tags, flag, signals, reviews (newest first), labels given."""
     doc = session.get(m.Document, document_id)
     if doc is None:
         return None
@@ -239,9 +240,14 @@ def review_document(session: Session, document_id: int) -> dict[str, Any] | None
         .where(m.Tag.document_id == document_id)
         .order_by(m.Tag.kind, m.Tag.score.desc())
     )
+    correction = session.scalars(
+        select(m.LabelCorrection)
+        .where(m.LabelCorrection.document_id == document_id)
+        .order_by(m.LabelCorrection.id.desc())
+    ).first()
     return {
         "document": doc, "source": session.get(m.Source, doc.source_id), "flag": flag,
-        "signals": signals, "reviews": reviews, "tags": list(tags),
+        "signals": signals, "reviews": reviews, "tags": list(tags), "correction": correction,
         "story": session.get(m.Story, doc.story_id) if doc.story_id else None,
     }  # fmt: skip
 
@@ -250,3 +256,19 @@ def claims_by_ids(session: Session, ids: list[int]) -> list[m.Claim]:
     """Claim-base entries by id, in the order asked."""
     found = {c.id: c for c in session.scalars(select(m.Claim).where(m.Claim.id.in_(ids)))}
     return [found[i] for i in ids if i in found]
+
+
+def label_corrections(session: Session) -> list[tuple[m.LabelCorrection, m.Document]]:
+    """The latest analyst labels of each corrected document, with the document, oldest first."""
+    latest = (
+        select(func.max(m.LabelCorrection.id))
+        .group_by(m.LabelCorrection.document_id)
+        .scalar_subquery()
+    )
+    stmt = (
+        select(m.LabelCorrection, m.Document)
+        .join(m.Document, m.Document.id == m.LabelCorrection.document_id)
+        .where(m.LabelCorrection.id.in_(latest))
+        .order_by(m.LabelCorrection.id)
+    )
+    return [(row[0], row[1]) for row in session.execute(stmt)]
