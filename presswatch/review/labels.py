@@ -87,6 +87,7 @@ REASONS: dict[str, dict[str, str]] = {
 AUDIT_ACTIONS: dict[str, str] = {
     "flag.confirm": "Xác nhận tin sai",
     "flag.dismiss": "Bác bỏ cảnh báo",
+    "labels.correct": "Sửa nhãn phân loại",
     "claim.create": "Thêm mục kho đối chiếu",
     "claim.update": "Sửa mục kho đối chiếu",
     "user.create": "Tạo tài khoản",

@@ -107,6 +107,33 @@ def test_analyst_reviews_a_flagged_item_and_the_admin_sees_it_audited(
     assert not watched.csp_violations and not watched.outside_requests and not watched.dialogs
 
 
+def test_analyst_corrects_labels_with_the_form_and_the_admin_sees_it_audited(
+    browser: Any, watched: Watched, world: World, live_server: str
+) -> None:
+    page = watched.page
+    sign_in(page, "an")
+    page.goto(f"/documents/{world.plain_doc}")
+    form = page.locator("form.labels")
+    form.get_by_label("Mức liên quan").select_option("1")
+    form.get_by_label("Sắc thái").select_option("positive")
+    form.get_by_label("Quảng bá hình ảnh").check()
+    form.get_by_role("button", name="Lưu nhãn").click()
+    page.wait_for_url(f"**/documents/{world.plain_doc}")
+    assert page.get_by_text(f"Đã lưu nhãn của cán bộ cho tin #{world.plain_doc}").is_visible()
+    shown = page.locator("#label-correction").inner_text()
+    assert "Chỉ nhắc đến địa bàn" in shown and "Tích cực" in shown and "Quảng bá hình ảnh" in shown
+    # The form now starts from the analyst's labels.
+    assert form.get_by_label("Quảng bá hình ảnh").is_checked()
+
+    admin = browser.new_context(base_url=live_server).new_page()
+    sign_in(admin, "quan")
+    admin.goto("/audit")
+    row = admin.locator("table.audit tbody tr").filter(has_text="Sửa nhãn phân loại")
+    assert row.count() == 1 and f"document:{world.plain_doc}" in row.inner_text()
+    admin.context.close()
+    assert not watched.csp_violations and not watched.outside_requests and not watched.dialogs
+
+
 def test_stored_xss_renders_as_text_and_runs_nothing(watched: Watched, world: World) -> None:
     page = watched.page
     sign_in(page, "an")
