@@ -31,6 +31,15 @@ def test_help_ends_with_an_example(path: tuple[str, ...]) -> None:
         line.strip().startswith("presswatch") or line.startswith("      ") for line in example
     ), before_options
     assert any("presswatch" in line for line in example)
+    # Shown as written, one command per line: never re-wrapped into the next one.
+    command: click.Command = cli
+    for name in path:
+        assert isinstance(command, click.Group)
+        command = command.commands[name]
+    written = (command.help or "").split("Example:")[-1].splitlines()
+    assert [line.strip() for line in example] == [
+        line.strip() for line in written if line.strip() and line.strip() != "\b"
+    ]
 
 
 def test_a_library_error_becomes_one_line_for_people(tmp_path: object) -> None:

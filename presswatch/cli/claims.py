@@ -23,9 +23,9 @@ def _actor() -> str:
 def claims() -> None:
     """The claim base: known false claims, verified facts and press releases.
 
-    \b
     Example:
 
+    \b
         presswatch claims import debunks.json && presswatch claims list --kind false_claim
     """
 
@@ -42,9 +42,9 @@ def import_(ctx: Context, file: Path, fmt: str | None, base_url: str) -> None:
     correction, subject, value, source_url, published_at (ISO 8601), keywords (a list, or
     separated by ";" in CSV). Importing the same file again adds nothing.
 
-    \b
     Example:
 
+    \b
         presswatch claims import debunks.csv
         presswatch claims import saved-page.html --format claimreview
     """
@@ -65,9 +65,9 @@ def import_(ctx: Context, file: Path, fmt: str | None, base_url: str) -> None:
 def list_(ctx: Context, kind: str | None, show_all: bool) -> None:
     """List the claim base, one entry per line.
 
-    \b
     Example:
 
+    \b
         presswatch claims list --kind fact
     """
     from presswatch.storage import queries
@@ -97,9 +97,9 @@ def add(
 ) -> None:  # fmt: skip
     """Add one entry to the claim base (audited).
 
-    \b
     Example:
 
+    \b
         presswatch claims add --kind fact --text "Khu vực Sóc Trăng (cũ) có 92 ngôi chùa Khmer." \\
             --subject "số ngôi chùa Khmer ở khu vực Sóc Trăng (cũ)" --value 92
     """
@@ -121,9 +121,9 @@ def add(
 def export(ctx: Context, fmt: str, output: Path | None, kind: str | None) -> None:
     """Export the claim base in the import format.
 
-    \b
     Example:
 
+    \b
         presswatch claims export --format csv --output claims.csv
     """
     from presswatch.claims.base import export_text
@@ -143,9 +143,9 @@ def export(ctx: Context, fmt: str, output: Path | None, kind: str | None) -> Non
 def eval_flags(ctx: Context) -> None:
     """Precision of flags from the analysts' decisions: overall, by signal and by source.
 
-    \b
     Example:
 
+    \b
         presswatch eval-flags
     """
     from presswatch.claims.reviews import Precision, flag_precision
@@ -174,9 +174,9 @@ def export_reviews(ctx: Context, output: Path) -> None:
 
     Personal data in the text is redacted; no author or reviewer is exported.
 
-    \b
     Example:
 
+    \b
         presswatch export-reviews --output reviews.jsonl
     """
     from presswatch.claims.reviews import export_training
@@ -196,9 +196,9 @@ def export_labels(ctx: Context, output: Path) -> None:
     The file has the format `presswatch train` reads; add it with --extra. Personal data in the
     text is redacted; no author or reviewer is exported.
 
-    \b
     Example:
 
+    \b
         presswatch export-labels --output office-labels.jsonl
         presswatch train --extra office-labels.jsonl
     """

@@ -34,9 +34,9 @@ def say(line: str) -> None:
 def migrate(ctx: Context) -> None:
     """Create or upgrade the database schema (every command also does this).
 
-    \b
     Example:
 
+    \b
         PRESSWATCH_DATABASE_URL=postgresql://pw@db/presswatch presswatch migrate
     """
     from presswatch.storage.db import current_revision
@@ -54,9 +54,9 @@ def crawl(ctx: Context, sources: tuple[str, ...]) -> None:
     Politeness is built in: robots.txt, per-domain concurrency and delay, retries with backoff,
     timeouts and size limits. A failing source is logged and counted; the others go on.
 
-    \b
     Example:
 
+    \b
         presswatch crawl                 # every enabled source
         presswatch crawl vnexpress-thoi-su tuoitre-thoi-su
     """
@@ -80,9 +80,9 @@ def process(ctx: Context, limit: int | None) -> None:
     normalise → dedup/story → relevance → topics → tone → misinformation; each dropped
     document keeps its reason.
 
-    \b
     Example:
 
+    \b
         presswatch process --limit 500
     """
     from presswatch.ingest import process_pending
@@ -98,9 +98,9 @@ def process(ctx: Context, limit: int | None) -> None:
 def status(ctx: Context) -> None:
     """Show documents by status, recent runs, drop reasons and source health.
 
-    \b
     Example:
 
+    \b
         presswatch status
     """
     from presswatch.storage import queries
@@ -136,9 +136,9 @@ def status(ctx: Context) -> None:
 def show_settings(ctx: Context, example: bool) -> None:
     """Show the settings in effect (secrets hidden), or the example settings file.
 
-    \b
     Example:
 
+    \b
         presswatch settings --example > config/settings.toml
     """
     from presswatch.settings import example_toml

@@ -46,9 +46,9 @@ def digest(ctx: Context, day: datetime | None, send: bool) -> None:
     The page is stored under DATA_DIR/digests/ and the e-mail queued once per day (a day not
     yet over is queued once more as a preview). Use --send to deliver at once.
 
-    \b
     Example:
 
+    \b
         presswatch digest --day 2025-10-05 --send
     """
     from presswatch.reports.digest import build_digest
@@ -68,9 +68,9 @@ def digest(ctx: Context, day: datetime | None, send: bool) -> None:
 def outbox() -> None:
     """The e-mail outbox: send what is due, list messages, retry failed ones.
 
-    \b
     Example:
 
+    \b
         presswatch outbox send && presswatch outbox list --status failed
     """
 
@@ -89,9 +89,9 @@ def _send(ctx: Context, engine: Engine) -> None:
 def outbox_send(ctx: Context) -> None:
     """Send every due e-mail (SMTP, or .eml files when no SMTP host is set).
 
-    \b
     Example:
 
+    \b
         PRESSWATCH_SMTP_HOST=mail.example.vn presswatch outbox send
     """
     _send(ctx, _engine(ctx))
@@ -104,9 +104,9 @@ def outbox_send(ctx: Context) -> None:
 def outbox_list(ctx: Context, status: str | None, limit: int) -> None:
     """List e-mails in the outbox, newest first.
 
-    \b
     Example:
 
+    \b
         presswatch outbox list --status pending
     """
     from presswatch.reports.mail import list_outbox
@@ -125,9 +125,9 @@ def outbox_list(ctx: Context, status: str | None, limit: int) -> None:
 def outbox_retry(ctx: Context, outbox_id: int | None) -> None:
     """Queue failed e-mails again (one by id, or all).
 
-    \b
     Example:
 
+    \b
         presswatch outbox retry 42
     """
     from presswatch.reports.mail import retry_failed
@@ -161,9 +161,9 @@ def report(ctx: Context, quarter_text: str, out_dir: Path | None, number: int | 
     Figures: volume per month, topic and plan task, tone against last quarter, source kinds,
     top sources and stories, misinformation flags and outcomes, press-release uptake.
 
-    \b
     Example:
 
+    \b
         presswatch report --quarter 2025Q3 --out reports/ --number 12
     """
     from zoneinfo import ZoneInfo
@@ -184,9 +184,9 @@ def report(ctx: Context, quarter_text: str, out_dir: Path | None, number: int | 
 def alerts() -> None:
     """Alerts to the recipient groups of config/alerts.toml.
 
-    \b
     Example:
 
+    \b
         presswatch alerts check && presswatch outbox send
     """
 
@@ -196,9 +196,9 @@ def alerts() -> None:
 def alerts_check(ctx: Context) -> None:
     """Queue the alerts due now (flags, confirmed flags, story spikes).
 
-    \b
     Example:
 
+    \b
         presswatch alerts check
     """
     from presswatch.reports.alerts import check_alerts
@@ -219,9 +219,9 @@ def run(ctx: Context) -> None:
     DIGEST_HOUR office time, the quarterly report and retention. Jobs are kept in the
     database: runs missed while the machine was off happen once at start.
 
-    \b
     Example:
 
+    \b
         presswatch --config config/settings.toml run
     """
     from presswatch import scheduler as sch
@@ -250,9 +250,9 @@ def run(ctx: Context) -> None:
 def jobs(ctx: Context) -> None:
     """List the scheduled jobs with their next run times (office time).
 
-    \b
     Example:
 
+    \b
         presswatch jobs
     """
     from zoneinfo import ZoneInfo

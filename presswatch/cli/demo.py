@@ -25,9 +25,9 @@ def demo(ctx: Context, workdir: Path) -> None:
     Nothing leaves this machine: the outlets, feeds and sitemaps are bundled, the e-mails are
     written as .eml files.
 
-    \b
     Example:
 
+    \b
         presswatch demo --workdir /tmp/presswatch-demo
     """
     from presswatch.demo.run import run_demo

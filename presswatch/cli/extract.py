@@ -21,9 +21,9 @@ def extract_page(ctx: Context, page: Path, url: str | None) -> None:
     built-in table for well-known outlets. A page without article text (a listing page,
     an empty page) is an error.
 
-    \b
     Example:
 
+    \b
         presswatch extract saved/page.html --url https://vnexpress.net/abc.html
     """
     from presswatch.crawlers.extract import extract

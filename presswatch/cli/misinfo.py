@@ -47,9 +47,9 @@ def eval_misinfo(
     header; label 1 = unreliable. Posts the model was trained on are left out (their scores
     say nothing about quality): use `train-misinfo --cv` for the training set.
 
-    \b
     Example:
 
+    \b
         presswatch eval-misinfo --data ../shared/data/vfnd/vn_news_226_tlfr.csv
     """
     from presswatch.classifiers.misinfo_eval import evaluate, unseen
@@ -91,9 +91,9 @@ def train_misinfo(data: Path, cv: bool, out: Path | None, seed: int) -> None:
     Without --out the file shipped in the package is replaced. Cross-validation folds are
     grouped by the poster column, so no fold is scored by a model that saw its posters.
 
-    \b
     Example:
 
+    \b
         presswatch train-misinfo --data ../shared/data/reintel/train.csv --cv
     """
     from presswatch.classifiers.misinfo_eval import best_f1_threshold

@@ -35,9 +35,9 @@ def import_(ctx: Context, file: Path, mapping_name: str, quiet: bool) -> None:
     read are listed with their line number and skipped. The `generic` mapping reads the columns
     platform,channel,url,published_at,text,likes,comments,shares.
 
-    \b
     Example:
 
+    \b
         presswatch import export-2025-10.csv --mapping generic
     """
     from presswatch.errors import ConfigError
@@ -100,9 +100,9 @@ class _Progress:
 def retention(ctx: Context, dry_run: bool, days: int | None) -> None:
     """Delete social posts older than the retention period, unless a flag or review holds them.
 
-    \b
     Example:
 
+    \b
         presswatch retention --dry-run
     """
     from presswatch.retention import apply_retention

@@ -74,9 +74,9 @@ def train(
     (such as the analysts' corrections from export-labels). With --data, exactly the given files
     are used. Cross-validated figures on the training rows are printed.
 
-    \b
     Example:
 
+    \b
         presswatch train
         presswatch train --extra office-labels.jsonl
         presswatch train --data my_labels.jsonl --output-dir /tmp/models
@@ -158,9 +158,9 @@ def evaluate(ctx: Context, data: Path, part: str, as_json: bool) -> None:
     The held-out part is the fixed third of the file the models never train on; "all" also
     scores rows they were trained on (and says so).
 
-    \b
     Example:
 
+    \b
         presswatch eval --data ../shared/data/labeled/dev.jsonl --split heldout
     """
     from presswatch.classifiers.datasets import load_jsonl, split
@@ -228,9 +228,9 @@ def learning_curve(
     Our own examples and the VNTC negatives come along in every run. Each figure is the mean
     over the runs, with the lowest and highest in brackets.
 
-    \b
     Example:
 
+    \b
         presswatch learning-curve --fractions 0.5,1 --repeats 2
     """
     from presswatch.classifiers.curve import Resources, format_curve
@@ -279,9 +279,9 @@ def classify(ctx: Context, input_file: IO[str], output_file: IO[str]) -> None:
     of the configured database; a record's `source` naming a configured source sets its kind,
     otherwise a record with engagement counts is read as a social post.
 
-    \b
     Example:
 
+    \b
         presswatch classify --input articles.jsonl --output results.jsonl
         echo '{"id": 1, "text": "Sóc Trăng khánh thành cầu mới"}' | presswatch classify
     """
