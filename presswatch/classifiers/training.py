@@ -113,7 +113,7 @@ def fit_logistic(x: Any, y: Any, c: float, weights: Any = None) -> tuple[FloatAr
     if len(present) == 1:
         sign = 1.0 if present[0] else -1.0
         return np.zeros((1, x.shape[1])), np.array([sign * CONSTANT_LOGIT])
-    solver = "liblinear" if len(set(np.asarray(y).tolist())) <= 2 else "lbfgs"
+    solver = "liblinear" if len(present) <= 2 else "lbfgs"
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000, solver=solver)
     model.fit(x, y, sample_weight=weights)
     return np.asarray(model.coef_, dtype=np.float64), np.asarray(model.intercept_, dtype=np.float64)

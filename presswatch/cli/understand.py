@@ -103,20 +103,29 @@ def train(
 def _training_examples(
     data: tuple[Path, ...], dev: Path, authored: Path, negatives: Path
 ) -> list[Any]:
-    from presswatch.classifiers.datasets import load_jsonl, split, vntc_negatives
+    from presswatch.classifiers.datasets import load_jsonl, split
 
     if data:
         return [e for path in data for e in load_jsonl(path)]
     labelled = load_jsonl(dev)
     train_part, _ = split(labelled)
-    own = load_jsonl(authored) if authored.exists() else []
-    extra = vntc_negatives(negatives, labelled) if negatives.exists() else []
+    own, extra = _own_and_negatives(authored, negatives, labelled)
     click.echo(
         f"data: {len(train_part)} rows of {dev} (train part), {len(own)} of {authored}, "
         f"{len(extra)} negatives from {negatives}",
         err=True,
     )
     return train_part + own + extra
+
+
+def _own_and_negatives(
+    authored: Path, negatives: Path, labelled: list[Any]
+) -> tuple[list[Any], list[Any]]:
+    """Our own examples and the VNTC negatives (none of the labelled texts), where the files are."""
+    from presswatch.classifiers.datasets import load_jsonl, vntc_negatives
+
+    own = load_jsonl(authored) if authored.exists() else []
+    return own, vntc_negatives(negatives, labelled) if negatives.exists() else []
 
 
 def _resources(ctx: Context) -> tuple[Any, Any, Any]:
@@ -235,7 +244,7 @@ def learning_curve(
     """
     from presswatch.classifiers.curve import Resources, format_curve
     from presswatch.classifiers.curve import learning_curve as curve
-    from presswatch.classifiers.datasets import load_jsonl, split, vntc_negatives
+    from presswatch.classifiers.datasets import load_jsonl, split
 
     try:
         parts = [float(f) for f in fractions.split(",") if f.strip()]
@@ -245,8 +254,8 @@ def learning_curve(
         ) from None
     labelled = load_jsonl(dev)
     train_part, heldout = split(labelled)
-    always = load_jsonl(authored) if authored.exists() else []
-    always += vntc_negatives(negatives, labelled) if negatives.exists() else []
+    own, extra = _own_and_negatives(authored, negatives, labelled)
+    always = own + extra
     points = curve(train_part, always, heldout, Resources(*_resources(ctx)), parts, repeats,
                    seed, on_step=lambda s: click.echo(f"training: {s}", err=True))  # fmt: skip
     click.echo(f"{dev}: {len(train_part)} labelled training rows, {len(heldout)} held out")
