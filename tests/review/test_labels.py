@@ -10,6 +10,9 @@ from sqlalchemy import Engine, select
 
 from presswatch.claims.reviews import export_labels
 from presswatch.classifiers.datasets import load_jsonl
+from presswatch.classifiers.lexicon import TOPIC_IDS
+from presswatch.classifiers.tone import TONES
+from presswatch.review import labels
 from presswatch.storage import models as m
 from presswatch.storage import queries
 from presswatch.storage.db import transaction
@@ -95,3 +98,9 @@ def test_export_is_redacted_and_reads_as_training_data(
     assert (example.id, example.origin, example.relevance, example.topics, example.tone) == (
         f"office-{world.plain_doc}", "office-review", 2, ["asean"], "positive",
     )  # fmt: skip
+
+
+def test_the_desk_offers_exactly_the_labels_the_models_train_on() -> None:
+    """An exported correction must load as training data: same topic ids, tones and levels."""
+    assert list(labels.TOPICS) == list(TOPIC_IDS)
+    assert set(labels.TONES) == set(TONES) and set(labels.RELEVANCE) == {0, 1, 2}
